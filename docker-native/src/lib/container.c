@@ -133,6 +133,31 @@ spawn_init (const struct dn_spec *spec, int fifo_fd, int console_fd, struct crea
   return 0;
 }
 
+/* The nodes every container gets, allowed in the devices cgroup after the
+ * spec's own rules, as runc does: its template denies everything and relies
+ * on this list. "m" on any device lets mknod work; opening needs a rule. */
+static const struct dn_cgroup_device_rule default_device_rules[] = {
+  { true, 'c', -1, -1, "m" },  { true, 'b', -1, -1, "m" },  { true, 'c', 1, 3, "rwm" },
+  { true, 'c', 1, 5, "rwm" },  { true, 'c', 1, 7, "rwm" },  { true, 'c', 1, 8, "rwm" },
+  { true, 'c', 1, 9, "rwm" },  { true, 'c', 5, 0, "rwm" },  { true, 'c', 5, 1, "rwm" },
+  { true, 'c', 5, 2, "rwm" },  { true, 'c', 136, -1, "rwm" }, { true, 'c', 10, 200, "rwm" },
+};
+
+static void
+add_device_rules (const struct dn_spec *spec, struct dn_cgroup_resources *res)
+{
+  size_t n_default = sizeof default_device_rules / sizeof default_device_rules[0];
+  size_t total = res->n_device_rules + spec->n_devices + n_default;
+  res->device_rules = xrealloc (res->device_rules, total * sizeof *res->device_rules);
+  struct dn_cgroup_device_rule *r = res->device_rules + res->n_device_rules;
+  /* The spec's linux.devices are created in /dev, so they must be usable too. */
+  for (size_t i = 0; i < spec->n_devices; i++)
+    *r++ = (struct dn_cgroup_device_rule){ true, spec->devices[i].type == 'b' ? 'b' : 'c', spec->devices[i].major,
+                                           spec->devices[i].minor, "rwm" };
+  memcpy (r, default_device_rules, sizeof default_device_rules);
+  res->n_device_rules = total;
+}
+
 static int
 record_created (const struct dn_create_opts *opts, const struct dn_spec *spec, struct create_undo *u, dn_error_t *err)
 {
@@ -200,6 +225,7 @@ dn_container_create (const struct dn_create_opts *opts, pid_t *pid_out, dn_error
     return dn_make_error (err, 0, "process.terminal needs --console-socket");
   if (dn_cgroup_resources_parse (spec->resources, &res, err) < 0)
     return -1;
+  add_device_rules (spec, &res);
   struct create_undo u = { .root = opts->root, .id = opts->id };
   int r = create_steps (opts, spec, &res, &u, err);
   if (r < 0)
