@@ -86,7 +86,7 @@ def make_bundle(tmp_path, rootfs_template, base_spec):
         spec = copy.deepcopy(base_spec)
         spec["process"]["args"] = list(args)
         spec["root"]["readonly"] = False
-        spec["linux"]["cgroupsPath"] = f"{CGROUP_PARENT}/{os.path.basename(str(tmp_path))}-{counter[0]}"
+        spec["linux"]["cgroupsPath"] = f"{CGROUP_PARENT}/{uuid.uuid4().hex[:16]}"
         if edit:
             edit(spec)
         b = Bundle(path, spec)
@@ -259,25 +259,50 @@ def _readlink(path):
         return None
 
 
-def new_container_processes(before, runtime, cid):
-    """Live non-zombie processes started since `before` that look like the runtime's
-    or the container's: another pid/mount namespace than ours, the runtime's
-    binary, or the id on the command line. Returns [(pid, cmdline)]."""
-    ours = {ns: _readlink(f"/proc/self/ns/{ns}") for ns in ("pid", "mnt")}
-    binary = os.path.basename(runtime.path)
+def _read(path, mode="r"):
+    try:
+        with open(path, mode) as f:
+            return f.read()
+    except OSError:
+        return None
+
+
+def _belongs_to(pid, cid, bundle):
+    """Whether process pid is tied to this container: the id on its command line,
+    its cwd in the bundle (a runtime process before it enters the container), its
+    root mount on the bundle's rootfs (a process inside the container), or its
+    membership of the bundle's cgroup. Processes of other runs on the host
+    (another test session, say) match none of these."""
+    cmdline = (_read(f"/proc/{pid}/cmdline", "rb") or b"").replace(b"\0", b" ").decode(errors="replace")
+    if cid in cmdline:
+        return True
+    bundle_path = os.path.realpath(bundle.path)
+    cwd = _readlink(f"/proc/{pid}/cwd") or ""
+    if cwd == bundle_path or cwd.startswith(bundle_path + "/"):
+        return True
+    rootfs = os.path.realpath(bundle.rootfs)
+    for line in (_read(f"/proc/{pid}/mountinfo") or "").splitlines():
+        fields = line.split()
+        # fields[3]: the mount's root within its filesystem; fields[4]: its mount point
+        if fields[4] == "/" and fields[3] != "/" and rootfs.endswith(fields[3]):
+            return True
+    cgroups_path = bundle.spec["linux"]["cgroupsPath"]
+    for line in (_read(f"/proc/{pid}/cgroup") or "").splitlines():
+        if line.split(":", 2)[-1] == cgroups_path:
+            return True
+    return False
+
+
+def new_container_processes(before, cid, bundle):
+    """Live non-zombie processes started since `before` (a process_snapshot())
+    that are tied to container cid of bundle. Returns [(pid, cmdline)]."""
     found = []
     for pid, start in process_snapshot() - before:
         stat = _proc_stat(pid)
         if not stat or stat[0] == "Z" or pid == os.getpid():
             continue
-        try:
-            with open(f"/proc/{pid}/cmdline", "rb") as f:
-                cmdline = f.read().replace(b"\0", b" ").decode(errors="replace")
-        except OSError:
-            continue
-        other_ns = any(_readlink(f"/proc/{pid}/ns/{ns}") not in (None, link) for ns, link in ours.items())
-        exe = _readlink(f"/proc/{pid}/exe") or ""
-        if other_ns or binary in exe or cid in cmdline:
+        if _belongs_to(pid, cid, bundle):
+            cmdline = (_read(f"/proc/{pid}/cmdline", "rb") or b"").replace(b"\0", b" ").decode(errors="replace")
             found.append((pid, cmdline))
     return found
 
@@ -296,7 +321,7 @@ def leftovers(runtime, cid, bundle, before):
     cgroups = cgroup_dirs_of(bundle.spec["linux"]["cgroupsPath"])
     if cgroups:
         left.append(f"cgroup dirs: {cgroups}")
-    procs = new_container_processes(before, runtime, cid)
+    procs = new_container_processes(before, cid, bundle)
     if procs:
         left.append(f"processes: {procs}")
     return left
