@@ -1,0 +1,17 @@
+package io.berth;
+
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
+
+/** The Berth daemon: the Docker Engine API on a unix socket and the dashboard on {@code server.port}. */
+@SpringBootApplication
+@ConfigurationPropertiesScan
+public class BerthApplication {
+
+	public static void main(String[] args) {
+		StartupChecks.run();
+		SpringApplication.run(BerthApplication.class, args);
+	}
+
+}

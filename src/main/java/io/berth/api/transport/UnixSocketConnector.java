@@ -1,0 +1,73 @@
+package io.berth.api.transport;
+
+import java.io.IOException;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.SocketChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import org.apache.catalina.connector.Connector;
+import org.apache.coyote.http11.Http11NioProtocol;
+
+import org.springframework.boot.tomcat.servlet.TomcatServletWebServerFactory;
+import org.springframework.boot.web.server.WebServerFactoryCustomizer;
+import org.springframework.stereotype.Component;
+
+/**
+ * Adds the Docker API's unix-socket connector to the embedded Tomcat, beside the dashboard's TCP connector.
+ * Tomcat creates the socket with mode 0660; as the daemon runs as root, the owner is root.
+ */
+@Component
+class UnixSocketConnector implements WebServerFactoryCustomizer<TomcatServletWebServerFactory> {
+
+	/** The name by which filters tell requests that came in on the API socket. */
+	static final String ATTRIBUTE = "io.berth.api.socket";
+
+	private final Path socket;
+
+	UnixSocketConnector(ApiProperties properties) {
+		this.socket = Path.of(properties.socket());
+	}
+
+	@Override
+	public void customize(TomcatServletWebServerFactory factory) {
+		prepareSocketPath();
+		Connector connector = new Connector(Http11NioProtocol.class.getName());
+		connector.setProperty("unixDomainSocketPath", this.socket.toString());
+		connector.setProperty("unixDomainSocketPathPermissions", "rw-rw----");
+		// The hijacked attach and exec streams and the event stream stay open for as long as containers run.
+		connector.setProperty("connectionTimeout", "-1");
+		connector.setProperty("keepAliveTimeout", "-1");
+		connector.setProperty("maxHttpRequestHeaderSize", "65536");
+		connector.setProperty("maxThreads", "400");
+		factory.addAdditionalConnectors(connector);
+	}
+
+	/** A live socket means another daemon owns it; a stale file from a crash is removed. */
+	private void prepareSocketPath() {
+		try {
+			Files.createDirectories(this.socket.toAbsolutePath().getParent());
+			if (Files.exists(this.socket)) {
+				if (isListening(this.socket)) {
+					StartupFailure.exit("Another daemon is already listening on " + this.socket + ".");
+				}
+				Files.delete(this.socket);
+			}
+		}
+		catch (IOException ex) {
+			StartupFailure.exit("Cannot prepare the API socket " + this.socket + ": " + ex.getMessage() + ".");
+		}
+	}
+
+	private static boolean isListening(Path socket) {
+		try (SocketChannel channel = SocketChannel.open(StandardProtocolFamily.UNIX)) {
+			channel.connect(UnixDomainSocketAddress.of(socket));
+			return true;
+		}
+		catch (IOException ex) {
+			return false;
+		}
+	}
+
+}

@@ -1,0 +1,16 @@
+package io.berth.events;
+
+import java.util.Map;
+
+/**
+ * One thing that happened in the engine, in the shape of Docker's events: a type (container, image, volume,
+ * network), an action (create, start, die...), the actor's ID and its attributes, and the time in nanoseconds.
+ */
+public record EngineEvent(String type, String action, String actorId, Map<String, String> attributes,
+		long timeNano) {
+
+	public EngineEvent {
+		attributes = Map.copyOf(attributes);
+	}
+
+}

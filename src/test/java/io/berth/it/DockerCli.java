@@ -1,0 +1,86 @@
+package io.berth.it;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+/** The real docker CLI ({@code /usr/local/bin/docker}) pointed at a Berth socket. */
+public final class DockerCli {
+
+	public static final String DOCKER = "/usr/local/bin/docker";
+
+	private DockerCli() {
+	}
+
+	/** What a CLI run printed and returned. */
+	public record Result(int exitCode, String out, String err) {
+
+		public boolean ok() {
+			return this.exitCode == 0;
+		}
+
+		/** Fails with everything the CLI said when it did not succeed. */
+		public Result assertOk() {
+			if (!ok()) {
+				throw new AssertionError("docker exited " + this.exitCode + "\nstdout: " + this.out + "\nstderr: "
+						+ this.err);
+			}
+			return this;
+		}
+
+	}
+
+	public static Result run(Path socket, byte[] stdin, String... args) {
+		List<String> cmd = new ArrayList<>(List.of(DOCKER, "-H", "unix://" + socket));
+		cmd.addAll(List.of(args));
+		ProcessBuilder pb = new ProcessBuilder(cmd);
+		pb.environment().put("DOCKER_CONFIG", Path.of(System.getProperty("java.io.tmpdir"), "berth-it-docker-config")
+			.toString());
+		pb.environment().put("DOCKER_BUILDKIT", "0");
+		pb.environment().remove("DOCKER_HOST");
+		try {
+			Process p = pb.start();
+			CompletableFuture<byte[]> out = drain(p.getInputStream());
+			CompletableFuture<byte[]> err = drain(p.getErrorStream());
+			try (OutputStream in = p.getOutputStream()) {
+				if (stdin != null) {
+					in.write(stdin);
+				}
+			}
+			if (!p.waitFor(120, TimeUnit.SECONDS)) {
+				p.destroyForcibly();
+				throw new AssertionError("docker " + String.join(" ", args) + " did not finish within 120 s");
+			}
+			return new Result(p.exitValue(), new String(out.join(), StandardCharsets.UTF_8),
+					new String(err.join(), StandardCharsets.UTF_8));
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new IllegalStateException(ex);
+		}
+	}
+
+	private static CompletableFuture<byte[]> drain(InputStream in) {
+		return CompletableFuture.supplyAsync(() -> {
+			try (in; ByteArrayOutputStream buf = new ByteArrayOutputStream()) {
+				in.transferTo(buf);
+				return buf.toByteArray();
+			}
+			catch (IOException ex) {
+				throw new UncheckedIOException(ex);
+			}
+		});
+	}
+
+}
