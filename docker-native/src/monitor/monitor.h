@@ -1,0 +1,142 @@
+/* Internal interfaces of berth-monitor; the CLI and socket protocol are
+ * described at the top of main.c. One struct monitor exists per process and
+ * every module works on it from the single-threaded epoll loop. */
+#ifndef BERTH_MONITOR_H
+#define BERTH_MONITOR_H
+
+#include "error.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+#include <time.h>
+
+#define STREAM_STDOUT 0
+#define STREAM_STDERR 1
+
+struct monitor_options
+{
+  char *runtime;      /* absolute, or a bare name looked up in PATH */
+  char *runtime_root; /* NULL: the runtime's default */
+  char *bundle;
+  char *id;
+  char *log;
+  char *exit_file;
+  char *socket;
+  char *pid_file; /* NULL: a temporary file next to the exit file */
+  bool terminal;
+  bool stdin_open;
+  bool stdin_once;
+  bool start;
+};
+
+struct monitor;
+struct watch;
+
+typedef void (*watch_cb) (struct monitor *m, struct watch *w, uint32_t events);
+
+/* One fd in the epoll set; fd is -1 once closed. */
+struct watch
+{
+  int fd;
+  uint32_t events; /* the mask registered, 0 when not registered */
+  bool registered;
+  watch_cb cb;
+};
+
+struct client;
+
+struct oom_probe
+{
+  char *path;    /* memory.oom_control (v1) or memory.events (v2); NULL if unknown */
+  long long base; /* oom_kill count when the container was created */
+};
+
+struct monitor
+{
+  struct monitor_options opt;
+  int epfd;
+  int devnull;
+  struct watch sig;    /* signalfd: SIGCHLD */
+  struct watch timer;  /* timerfd: the drain and client-flush deadlines */
+  struct watch listen; /* the attach socket */
+  struct watch out[2]; /* stdout and stderr read ends; out[0] is the pty master with --terminal */
+  struct watch in;     /* container stdin: pipe write end, or a dup of the pty master */
+  int open_streams;
+
+  /* stdin bytes a client sent that the container has not taken yet */
+  char stdin_buf[16384];
+  size_t stdin_len;
+  bool stdin_close_pending; /* close the container's stdin once stdin_buf is empty */
+
+  pid_t pid; /* container init */
+  bool started, exited, finished, done;
+  int status; /* waitpid status of the init */
+  struct timespec started_at, finished_at;
+  int timer_phase;
+
+  struct client *clients;
+  struct client *graveyard; /* dropped during one epoll batch, freed after it */
+
+  int log_fd;
+  struct oom_probe oom;
+};
+
+/* loop.c */
+int watch_set (struct monitor *m, struct watch *w, uint32_t events, dn_error_t *err);
+void watch_unregister (struct monitor *m, struct watch *w);
+void watch_close (struct monitor *m, struct watch *w);
+int loop_init (struct monitor *m, dn_error_t *err);
+void loop_run (struct monitor *m);
+void loop_stream_closed (struct monitor *m);
+void loop_child_exited (struct monitor *m);
+
+/* daemon.c */
+void daemon_close_inherited_fds (void);
+/* Forks the monitor (which runs RUN and exits with its status) and waits for its report. */
+int daemon_launch (struct monitor_options *opt, int (*run) (struct monitor_options *opt, int sync_fd));
+int daemon_detach (dn_error_t *err);
+void daemon_report_ok (int sync_fd, pid_t pid);
+void daemon_report_error (int sync_fd, dn_error_t *err);
+int write_all (int fd, const void *data, size_t len);
+/* Writes V in decimal with a NUL; returns the end (at the NUL). No printf: see exitfile.c. */
+char *fmt_uint (char *out, unsigned long v);
+
+/* runtime.c */
+int runtime_create (struct monitor *m, int child_in, int child_out, int child_err, int capture_fd,
+                    const char *console_socket, dn_error_t *err);
+int runtime_start (struct monitor *m, dn_error_t *err);
+void runtime_delete (struct monitor *m);
+
+/* stdio.c */
+int stdio_create_container (struct monitor *m, dn_error_t *err);
+void stdio_stdin_feed (struct monitor *m, const char *data, size_t len);
+bool stdio_stdin_accepting (struct monitor *m);
+bool stdio_has_stdin (struct monitor *m);
+void stdio_close_stdin (struct monitor *m);
+int stdio_resize (struct monitor *m, unsigned rows, unsigned cols, dn_error_t *err);
+void stdio_close_streams (struct monitor *m);
+
+/* logwriter.c */
+int log_open (struct monitor *m, dn_error_t *err);
+void log_output (struct monitor *m, int stream, const char *data, size_t len);
+void log_finish (struct monitor *m, int stream);
+
+/* attach.c */
+int attach_listen (struct monitor *m, dn_error_t *err);
+void attach_unlink (struct monitor *m);
+void attach_broadcast (struct monitor *m, int stream, const char *data, size_t len);
+void attach_stdin_resumed (struct monitor *m);
+void attach_shutdown (struct monitor *m);
+void attach_drop_all (struct monitor *m);
+void attach_free_graveyard (struct monitor *m);
+
+/* exitfile.c */
+void oom_probe_init (struct monitor *m);
+bool oom_probe_killed (struct monitor *m);
+int exit_file_write (struct monitor *m, bool oom_killed, dn_error_t *err);
+/* RFC3339Nano, or Go's zero time "0001-01-01T00:00:00Z" for a zero timespec. */
+void format_time (char *out, const struct timespec *ts);
+
+#endif
