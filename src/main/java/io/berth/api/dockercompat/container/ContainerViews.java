@@ -1,0 +1,202 @@
+package io.berth.api.dockercompat.container;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import io.berth.container.Container;
+import io.berth.container.ContainerLifecycle;
+import io.berth.container.ContainerService;
+import io.berth.container.ContainerState;
+import io.berth.container.MountPlan;
+import tools.jackson.core.type.TypeReference;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.stereotype.Component;
+
+/** Renders containers as Docker's list items and inspect documents (API 1.41 shapes). */
+@Component
+class ContainerViews {
+
+	private static final String ZERO_TIME = "0001-01-01T00:00:00Z";
+
+	private final ContainerService containers;
+
+	private final ContainerLifecycle lifecycle;
+
+	private final JsonMapper json = JsonMapper.builder().build();
+
+	ContainerViews(ContainerService containers, ContainerLifecycle lifecycle) {
+		this.containers = containers;
+		this.lifecycle = lifecycle;
+	}
+
+	Map<String, Object> summary(Container c) {
+		Map<String, Object> m = new LinkedHashMap<>();
+		m.put("Id", c.getId());
+		m.put("Names", List.of("/" + c.getName()));
+		m.put("Image", c.getImage());
+		m.put("ImageID", c.getImageId());
+		m.put("Command", String.join(" ", this.containers.args(c)));
+		m.put("Created", c.getCreated().getEpochSecond());
+		m.put("Ports", List.of());
+		m.put("Labels", this.containers.config(c).getOrDefault("Labels", Map.of()));
+		m.put("State", c.getState().dockerName());
+		m.put("Status", status(c));
+		m.put("HostConfig", Map.of("NetworkMode", networkMode(c)));
+		m.put("NetworkSettings", Map.of("Networks", Map.of()));
+		m.put("Mounts", mounts(c));
+		return m;
+	}
+
+	Map<String, Object> inspect(Container c) {
+		Map<String, Object> m = new LinkedHashMap<>();
+		List<String> args = this.containers.args(c);
+		m.put("Id", c.getId());
+		m.put("Created", c.getCreated().toString());
+		m.put("Path", args.isEmpty() ? "" : args.get(0));
+		m.put("Args", args.size() > 1 ? args.subList(1, args.size()) : List.of());
+		Map<String, Object> state = new LinkedHashMap<>();
+		state.put("Status", c.getState().dockerName());
+		state.put("Running", c.getState() == ContainerState.RUNNING || c.getState() == ContainerState.PAUSED);
+		state.put("Paused", c.getState() == ContainerState.PAUSED);
+		state.put("Restarting", c.getState() == ContainerState.RESTARTING);
+		state.put("OOMKilled", c.isOomKilled());
+		state.put("Dead", c.getState() == ContainerState.DEAD);
+		state.put("Pid", c.getPid());
+		state.put("ExitCode", c.getExitCode());
+		state.put("Error", c.getError());
+		state.put("StartedAt", time(c.getStartedAt()));
+		state.put("FinishedAt", time(c.getFinishedAt()));
+		m.put("State", state);
+		m.put("Image", c.getImageId());
+		m.put("ResolvConfPath", "");
+		m.put("HostnamePath", "");
+		m.put("HostsPath", "");
+		m.put("LogPath", "");
+		m.put("Name", "/" + c.getName());
+		m.put("RestartCount", c.getRestartCount());
+		m.put("Driver", "overlay2");
+		m.put("Platform", "linux");
+		m.put("MountLabel", "");
+		m.put("ProcessLabel", "");
+		m.put("AppArmorProfile", "");
+		m.put("ExecIDs", null);
+		Map<String, Object> host = this.json.readValue(c.getHostConfig(), new TypeReference<Map<String, Object>>() {
+		});
+		host.put("LogConfig", Map.of("Type", "json-file", "Config", Map.of()));
+		host.put("NetworkMode", networkMode(c));
+		host.putIfAbsent("RestartPolicy", Map.of("Name", "no", "MaximumRetryCount", 0));
+		if (!(host.get("ShmSize") instanceof Number n) || n.longValue() == 0) {
+			host.put("ShmSize", 67108864L);
+		}
+		host.put("Runtime", "berth-runtime");
+		m.put("HostConfig", host);
+		m.put("GraphDriver", Map.of("Name", "overlay2", "Data", Map.of()));
+		m.put("Mounts", mounts(c));
+		m.put("Config", this.containers.config(c));
+		Map<String, Object> net = new LinkedHashMap<>();
+		net.put("Bridge", "");
+		net.put("SandboxID", "");
+		net.put("HairpinMode", false);
+		net.put("Ports", Map.of());
+		net.put("SandboxKey", "");
+		net.put("IPAddress", "");
+		net.put("Gateway", "");
+		net.put("MacAddress", "");
+		net.put("Networks", Map.of());
+		m.put("NetworkSettings", net);
+		return m;
+	}
+
+	private String networkMode(Container c) {
+		Map<String, Object> host = this.json.readValue(c.getHostConfig(), new TypeReference<Map<String, Object>>() {
+		});
+		Object mode = host.get("NetworkMode");
+		return (mode instanceof String s && !s.isEmpty()) ? s : "default";
+	}
+
+	private List<Map<String, Object>> mounts(Container c) {
+		List<Map<String, Object>> out = new ArrayList<>();
+		for (MountPlan p : this.containers.mounts(c)) {
+			Map<String, Object> m = new LinkedHashMap<>();
+			m.put("Type", p.type());
+			if (p.type().equals("volume")) {
+				m.put("Name", p.name());
+				m.put("Driver", "local");
+			}
+			m.put("Source", p.source());
+			m.put("Destination", p.destination());
+			m.put("Mode", p.readOnly() ? "ro" : "");
+			m.put("RW", !p.readOnly());
+			m.put("Propagation", p.type().equals("bind") ? "rprivate" : "");
+			out.add(m);
+		}
+		return out;
+	}
+
+	/** Docker's status line, such as {@code Up 3 seconds} or {@code Exited (0) 2 minutes ago}. */
+	static String status(Container c) {
+		Instant now = Instant.now();
+		return switch (c.getState()) {
+			case RUNNING -> "Up " + human(Duration.between(c.getStartedAt(), now));
+			case PAUSED -> "Up " + human(Duration.between(c.getStartedAt(), now)) + " (Paused)";
+			case RESTARTING -> "Restarting (" + c.getExitCode() + ") "
+					+ human(Duration.between(finished(c), now)) + " ago";
+			case REMOVING -> "Removal In Progress";
+			case DEAD -> "Dead";
+			case EXITED -> "Exited (" + c.getExitCode() + ") " + human(Duration.between(finished(c), now)) + " ago";
+			default -> "Created";
+		};
+	}
+
+	private static Instant finished(Container c) {
+		return (c.getFinishedAt() != null) ? c.getFinishedAt() : c.getCreated();
+	}
+
+	/** go-units' HumanDuration. */
+	static String human(Duration d) {
+		long s = Math.max(d.getSeconds(), 0);
+		if (s < 1) {
+			return "Less than a second";
+		}
+		if (s == 1) {
+			return "1 second";
+		}
+		if (s < 60) {
+			return s + " seconds";
+		}
+		long min = s / 60;
+		if (min == 1) {
+			return "About a minute";
+		}
+		if (min < 60) {
+			return min + " minutes";
+		}
+		long h = Math.round(s / 3600.0);
+		if (h == 1) {
+			return "About an hour";
+		}
+		if (h < 48) {
+			return h + " hours";
+		}
+		if (h < 24 * 7 * 2) {
+			return (h / 24) + " days";
+		}
+		if (h < 24 * 30 * 2) {
+			return (h / 24 / 7) + " weeks";
+		}
+		if (h < 24 * 365 * 2) {
+			return (h / 24 / 30) + " months";
+		}
+		return (h / 24 / 365) + " years";
+	}
+
+	private static String time(Instant t) {
+		return (t == null || t.equals(Instant.EPOCH)) ? ZERO_TIME : t.toString();
+	}
+
+}

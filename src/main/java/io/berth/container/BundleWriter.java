@@ -1,0 +1,112 @@
+package io.berth.container;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import io.berth.image.ResolvedImage;
+import tools.jackson.core.type.TypeReference;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.stereotype.Component;
+
+/**
+ * Writes a container's OCI bundle before each start: the directories the overlay needs, the per-container
+ * {@code /etc/hosts}, {@code /etc/hostname} and {@code /etc/resolv.conf}, and {@code config.json}.
+ */
+@Component
+class BundleWriter {
+
+	private final ContainerService containers;
+
+	private final JsonMapper json = JsonMapper.builder().build();
+
+	private final Map<String, Object> seccomp;
+
+	BundleWriter(ContainerService containers) {
+		this.containers = containers;
+		try (InputStream in = getClass().getResourceAsStream("/runtime/seccomp-default.json")) {
+			this.seccomp = this.json.readValue(in, new TypeReference<Map<String, Object>>() {
+			});
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException("cannot read the default seccomp profile", ex);
+		}
+	}
+
+	ContainerSpec.HostSettings hostSettings(Container c) {
+		return CreateRequestParser.hostSettings(c.getHostConfig());
+	}
+
+	void write(Container c, ContainerFiles files, ResolvedImage image, ContainerSpec.HostSettings host) {
+		Map<String, Object> config = this.containers.config(c);
+		String hostname = (String) config.get("Hostname");
+		String domain = (String) config.getOrDefault("Domainname", "");
+		boolean tty = Boolean.TRUE.equals(config.get("Tty"));
+		try {
+			Files.createDirectories(files.rootfs());
+			Files.createDirectories(files.upper());
+			Files.createDirectories(files.work());
+			if (files.netns() != null) {
+				Files.createDirectories(files.netns().getParent());
+			}
+			Files.writeString(files.hostname(), hostname + "\n");
+			Files.writeString(files.hosts(), "127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n"
+					+ "fe00::0\tip6-localnet\nff00::0\tip6-mcastprefix\nff02::1\tip6-allnodes\nff02::2\tip6-allrouters\n");
+			Files.writeString(files.resolvConf(), resolvConf());
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException("cannot prepare the bundle of " + c.getId(), ex);
+		}
+		List<Path> layersTopFirst = new ArrayList<>();
+		layersTopFirst.add(files.upper());
+		List<Path> lowers = new ArrayList<>(image.layerDirs());
+		java.util.Collections.reverse(lowers);
+		layersTopFirst.addAll(lowers);
+		UserResolver.User user = UserResolver.resolve((String) config.getOrDefault("User", ""), layersTopFirst);
+		List<String> env = new ArrayList<>(castList(config.get("Env")));
+		env.add("HOSTNAME=" + hostname);
+		if (tty && env.stream().noneMatch((e) -> e.startsWith("TERM="))) {
+			env.add("TERM=xterm");
+		}
+		String cwd = (String) config.getOrDefault("WorkingDir", "");
+		Map<String, Object> spec = OciSpecFactory.build(new OciSpecFactory.Inputs(c.getId(), this.containers.args(c),
+				env, (cwd == null || cwd.isEmpty()) ? "/" : cwd, user.uid(), user.gid(), user.groups(), hostname,
+				domain, tty, host.consoleSize(), Capabilities.effective(host), host, this.containers.mounts(c),
+				files.hosts().toString(), files.hostname().toString(), files.resolvConf().toString(),
+				host.networkMode().equals("host") ? null : files.netns().toString(), this.seccomp));
+		try {
+			Files.writeString(files.bundle().resolve("config.json"), this.json.writeValueAsString(spec));
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException("cannot write the bundle of " + c.getId(), ex);
+		}
+	}
+
+	/** The host's resolv.conf without loopback name servers, which would point into the container itself. */
+	private static String resolvConf() throws IOException {
+		Path host = Path.of("/etc/resolv.conf");
+		if (!Files.exists(host)) {
+			return "";
+		}
+		StringBuilder b = new StringBuilder();
+		for (String line : Files.readAllLines(host)) {
+			if (line.matches("\\s*nameserver\\s+(127\\.|::1).*")) {
+				continue;
+			}
+			b.append(line).append('\n');
+		}
+		return b.toString();
+	}
+
+	@SuppressWarnings("unchecked")
+	private static List<String> castList(Object o) {
+		return (o instanceof List<?> l) ? (List<String>) l : List.of();
+	}
+
+}

@@ -1,0 +1,533 @@
+package io.berth.container;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+import io.berth.error.ConflictException;
+import io.berth.error.NotModifiedException;
+import io.berth.error.SystemException;
+import io.berth.image.ResolvedImage;
+import io.berth.paths.EnginePaths;
+import io.berth.runtime.ExitRecord;
+import io.berth.runtime.MonitorClient;
+import io.berth.runtime.MonitorSpec;
+import io.berth.runtime.RuntimeClient;
+import io.berth.runtime.RuntimeCommandException;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.boot.context.event.ApplicationReadyEvent;
+import org.springframework.context.event.EventListener;
+import org.springframework.stereotype.Service;
+
+/**
+ * Starts, stops and watches containers. Each running container has a berth-monitor; the engine keeps one connection
+ * open to it, which the monitor closes when the container exits, so exits arrive without polling. Containers outlive
+ * the engine, and at start-up the engine reattaches to every monitor that is still there.
+ */
+@Service
+public class ContainerLifecycle {
+
+	private static final Log logger = LogFactory.getLog(ContainerLifecycle.class);
+
+	private static final int DEFAULT_STOP_TIMEOUT = 10;
+
+	private final ContainerService containers;
+
+	private final MonitorClient monitors;
+
+	private final RuntimeClient runtime;
+
+	private final EnginePaths paths;
+
+	private final BundleWriter bundles;
+
+	private final Map<String, LiveState> live = new ConcurrentHashMap<>();
+
+	private final Map<String, Object> locks = new ConcurrentHashMap<>();
+
+	private final ScheduledExecutorService restarts = Executors.newSingleThreadScheduledExecutor((r) -> {
+		Thread t = new Thread(r, "container-restarts");
+		t.setDaemon(true);
+		return t;
+	});
+
+	private final JsonMapper json = JsonMapper.builder().build();
+
+	ContainerLifecycle(ContainerService containers, MonitorClient monitors, RuntimeClient runtime, EnginePaths paths,
+			BundleWriter bundles) {
+		this.containers = containers;
+		this.monitors = monitors;
+		this.runtime = runtime;
+		this.paths = paths;
+		this.bundles = bundles;
+	}
+
+	private Object lock(String id) {
+		return this.locks.computeIfAbsent(id, (k) -> new Object());
+	}
+
+	LiveState live(String id) {
+		return this.live.computeIfAbsent(id, (k) -> new LiveState());
+	}
+
+	public Path monitorSocket(Container c) {
+		return this.monitors.socketOf(c.getId());
+	}
+
+	public void start(String ref) {
+		Container c = this.containers.get(ref);
+		synchronized (lock(c.getId())) {
+			c = this.containers.get(c.getId());
+			switch (c.getState()) {
+				case RUNNING -> throw new NotModifiedException("container already started");
+				case PAUSED -> throw new ConflictException("cannot start a paused container, try unpause instead");
+				case REMOVING -> throw new ConflictException("container is marked for removal and cannot be started");
+				default -> {
+				}
+			}
+			c.resetRestartCount();
+			try {
+				doStart(c);
+			}
+			catch (RuntimeException ex) {
+				if (autoRemove(c)) {
+					removeStopped(this.containers.reload(c.getId()).orElse(c), true);
+				}
+				throw ex;
+			}
+		}
+	}
+
+	/** Launches the monitor, lets waiting attach requests connect, then starts the process. Caller holds the lock. */
+	private void doStart(Container c) {
+		ContainerFiles files = ContainerFiles.of(this.paths, c.getId());
+		ResolvedImage image = this.containers.images().resolve(c.getImageId());
+		ContainerSpec.HostSettings host = this.bundles.hostSettings(c);
+		boolean tty = Boolean.TRUE.equals(this.containers.config(c).get("Tty"));
+		boolean openStdin = Boolean.TRUE.equals(this.containers.config(c).get("OpenStdin"));
+		boolean stdinOnce = Boolean.TRUE.equals(this.containers.config(c).get("StdinOnce"));
+		Path socket = this.monitors.socketOf(c.getId());
+		int pid;
+		try {
+			this.bundles.write(c, files, image, host);
+			pid = this.monitors.launch(new MonitorSpec(c.getId(), files.bundle(), files.log(), files.exitFile(), socket,
+					tty, openStdin, stdinOnce, image.layerDirs(), files.upper(), files.work(),
+					host.networkMode().equals("host") ? null : files.netns()));
+		}
+		catch (RuntimeCommandException ex) {
+			c.failedToStart(ex.getMessage(), 127);
+			this.containers.save(c);
+			throw new SystemException("failed to create the container: " + ex.getMessage(), ex);
+		}
+		LiveState state = live(c.getId());
+		connectPendingAttaches(state, socket);
+		try {
+			this.monitors.request(socket, "START");
+		}
+		catch (RuntimeCommandException ex) {
+			c.failedToStart(ex.getMessage(), 127);
+			this.containers.save(c);
+			throw new SystemException("failed to start the container: " + ex.getMessage(), ex);
+		}
+		c.started(pid, Instant.now());
+		this.containers.save(c);
+		this.containers.events().publish(c, "start");
+		watch(c.getId(), socket);
+	}
+
+	private void connectPendingAttaches(LiveState state, Path socket) {
+		List<PendingAttach> pending = new ArrayList<>(state.pendingAttaches);
+		state.pendingAttaches.clear();
+		for (PendingAttach p : pending) {
+			p.ready().complete(socket);
+		}
+		for (PendingAttach p : pending) {
+			try {
+				p.connected().get(5, TimeUnit.SECONDS);
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+			}
+			catch (ExecutionException | TimeoutException ex) {
+				// The client went away; the container starts without it.
+			}
+		}
+	}
+
+	/** An attach request that came before the container started. */
+	public record PendingAttach(CompletableFuture<Path> ready, CompletableFuture<Void> connected) {
+	}
+
+	/**
+	 * Registers an attach for a container that is not running yet; its future completes with the monitor's socket
+	 * when the container starts. For a running container it completes at once.
+	 */
+	public PendingAttach attachWhenStarted(Container c) {
+		PendingAttach p = new PendingAttach(new CompletableFuture<>(), new CompletableFuture<>());
+		synchronized (lock(c.getId())) {
+			Container now = this.containers.get(c.getId());
+			if (now.getState().isActive()) {
+				p.ready().complete(this.monitors.socketOf(now.getId()));
+			}
+			else {
+				live(now.getId()).pendingAttaches.add(p);
+			}
+		}
+		return p;
+	}
+
+	private void watch(String id, Path socket) {
+		LiveState state = live(id);
+		SocketChannel ch;
+		try {
+			ch = this.monitors.attach(socket, false, false, false);
+		}
+		catch (IOException ex) {
+			// The monitor is already gone: the container has exited.
+			this.restarts.execute(() -> onExit(id));
+			return;
+		}
+		state.watch = ch;
+		Thread t = new Thread(() -> {
+			ByteBuffer buf = ByteBuffer.allocate(64);
+			try (ch) {
+				while (ch.read(buf.clear()) >= 0) {
+					// A bare ATTACH carries no data; the connection closing is the exit.
+				}
+			}
+			catch (IOException ex) {
+				// Treated as an exit: the exit file says what really happened.
+			}
+			onExit(id);
+		}, "exit-watch-" + id.substring(0, 12));
+		t.setDaemon(true);
+		t.start();
+	}
+
+	private void onExit(String id) {
+		synchronized (lock(id)) {
+			Container c = this.containers.reload(id).orElse(null);
+			if (c == null || !(c.getState().isActive() || c.getState() == ContainerState.REMOVING)) {
+				return;
+			}
+			ContainerFiles files = ContainerFiles.of(this.paths, id);
+			ExitRecord rec = this.monitors.readExit(files.exitFile())
+				.orElse(new ExitRecord(255, 0, false, Instant.EPOCH, Instant.now()));
+			boolean removing = c.getState() == ContainerState.REMOVING;
+			c.exited(rec.exitCode(), rec.oomKilled(), rec.finishedAt());
+			this.containers.save(c);
+			this.containers.events().publish(c, "die", Map.of("exitCode", Integer.toString(rec.exitCode())));
+			live(id).completeExit(new ExitStatus(rec.exitCode(), null));
+			if (removing) {
+				return;
+			}
+			if (autoRemove(c)) {
+				removeStopped(c, true);
+			}
+			else if (shouldRestart(c)) {
+				c.restarting();
+				this.containers.save(c);
+				long delay = Math.min(100L << Math.min(c.getRestartCount(), 10), 60_000L);
+				this.restarts.schedule(() -> restartAfterPolicy(id), delay, TimeUnit.MILLISECONDS);
+			}
+		}
+	}
+
+	private void restartAfterPolicy(String id) {
+		synchronized (lock(id)) {
+			Container c = this.containers.reload(id).orElse(null);
+			if (c == null || c.getState() != ContainerState.RESTARTING) {
+				return;
+			}
+			try {
+				doStart(c);
+			}
+			catch (RuntimeException ex) {
+				logger.warn("restart of " + id + " failed: " + ex.getMessage());
+			}
+		}
+	}
+
+	private boolean shouldRestart(Container c) {
+		ContainerSpec.RestartPolicy policy = this.bundles.hostSettings(c).restartPolicy();
+		return switch (policy.name()) {
+			case "always" -> !c.isStoppedByUser();
+			case "unless-stopped" -> !c.isStoppedByUser();
+			case "on-failure" -> !c.isStoppedByUser() && c.getExitCode() != 0
+					&& (policy.maximumRetryCount() == 0 || c.getRestartCount() < policy.maximumRetryCount());
+			default -> false;
+		};
+	}
+
+	private boolean autoRemove(Container c) {
+		return this.bundles.hostSettings(c).autoRemove();
+	}
+
+	public void stop(String ref, Integer timeoutSeconds) {
+		Container c = this.containers.get(ref);
+		CompletableFuture<ExitStatus> exit;
+		int timeout;
+		String signal;
+		synchronized (lock(c.getId())) {
+			c = this.containers.get(c.getId());
+			if (c.getState() == ContainerState.RESTARTING) {
+				c.stopRequested();
+				c.exited(c.getExitCode(), false, Instant.now());
+				this.containers.save(c);
+				return;
+			}
+			if (!c.getState().isActive()) {
+				throw new NotModifiedException("container already stopped");
+			}
+			c.stopRequested();
+			this.containers.save(c);
+			Map<String, Object> config = this.containers.config(c);
+			Object configured = config.get("StopTimeout");
+			timeout = (timeoutSeconds != null) ? timeoutSeconds
+					: (configured instanceof Number n) ? n.intValue() : DEFAULT_STOP_TIMEOUT;
+			signal = (config.get("StopSignal") instanceof String s && !s.isEmpty()) ? s : "SIGTERM";
+			exit = live(c.getId()).nextExit;
+			if (c.getState() == ContainerState.PAUSED) {
+				this.runtime.resume(c.getId());
+			}
+			signal(c, Signals.parse(signal), false);
+		}
+		if (!awaitExit(exit, timeout)) {
+			signal(c, 9, true);
+			awaitExit(exit, 30);
+		}
+		this.containers.events().publish(this.containers.get(c.getId()), "stop");
+	}
+
+	private void signal(Container c, int sig, boolean all) {
+		try {
+			this.runtime.kill(c.getId(), sig, all);
+			this.containers.events().publish(c, "kill", Map.of("signal", Integer.toString(sig)));
+		}
+		catch (RuntimeCommandException ex) {
+			// The process may have exited between the state check and the signal.
+			logger.debug("signal " + sig + " to " + c.getId() + ": " + ex.getMessage());
+		}
+	}
+
+	private static boolean awaitExit(CompletableFuture<ExitStatus> exit, int seconds) {
+		try {
+			exit.get(Math.max(seconds, 0), TimeUnit.SECONDS);
+			return true;
+		}
+		catch (TimeoutException ex) {
+			return false;
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			return false;
+		}
+		catch (ExecutionException ex) {
+			return true;
+		}
+	}
+
+	public void kill(String ref, String signalName) {
+		int sig = Signals.parse((signalName == null || signalName.isEmpty()) ? "KILL" : signalName);
+		Container c = this.containers.get(ref);
+		synchronized (lock(c.getId())) {
+			c = this.containers.get(c.getId());
+			if (c.getState() != ContainerState.RUNNING && c.getState() != ContainerState.PAUSED) {
+				throw new ConflictException("Cannot kill container: " + ref + ": Container " + c.getId()
+						+ " is not running");
+			}
+			if (sig == 9 || sig == 15 || sig == 2) {
+				c.stopRequested();
+				this.containers.save(c);
+			}
+			try {
+				this.runtime.kill(c.getId(), sig, false);
+			}
+			catch (RuntimeCommandException ex) {
+				throw new ConflictException("Cannot kill container: " + ref + ": " + ex.getMessage());
+			}
+			this.containers.events().publish(c, "kill", Map.of("signal", Integer.toString(sig)));
+		}
+	}
+
+	public void restart(String ref, Integer timeoutSeconds) {
+		try {
+			stop(ref, timeoutSeconds);
+		}
+		catch (NotModifiedException ex) {
+			// Restarting a stopped container just starts it.
+		}
+		start(ref);
+		this.containers.events().publish(this.containers.get(ref), "restart");
+	}
+
+	public void pause(String ref) {
+		Container c = this.containers.get(ref);
+		synchronized (lock(c.getId())) {
+			c = this.containers.get(c.getId());
+			if (c.getState() == ContainerState.PAUSED) {
+				throw new ConflictException("Container " + c.getId() + " is already paused");
+			}
+			if (c.getState() != ContainerState.RUNNING) {
+				throw new ConflictException("Container " + c.getId() + " is not running");
+			}
+			this.runtime.pause(c.getId());
+			c.paused();
+			this.containers.save(c);
+			this.containers.events().publish(c, "pause");
+		}
+	}
+
+	public void unpause(String ref) {
+		Container c = this.containers.get(ref);
+		synchronized (lock(c.getId())) {
+			c = this.containers.get(c.getId());
+			if (c.getState() != ContainerState.PAUSED) {
+				throw new ConflictException("Container " + c.getId() + " is not paused");
+			}
+			this.runtime.resume(c.getId());
+			c.unpaused();
+			this.containers.save(c);
+			this.containers.events().publish(c, "unpause");
+		}
+	}
+
+	/** The future of a {@code /wait}: {@code not-running} (default), {@code next-exit} or {@code removed}. */
+	public CompletableFuture<ExitStatus> waitFor(String ref, String condition) {
+		Container c = this.containers.get(ref);
+		synchronized (lock(c.getId())) {
+			c = this.containers.get(c.getId());
+			LiveState state = live(c.getId());
+			if ("removed".equals(condition)) {
+				return state.removed;
+			}
+			if ("next-exit".equals(condition) || c.getState().isActive()
+					|| c.getState() == ContainerState.RESTARTING) {
+				return state.nextExit;
+			}
+			return CompletableFuture.completedFuture(new ExitStatus(c.getExitCode(), null));
+		}
+	}
+
+	public void resize(String ref, int height, int width) {
+		Container c = this.containers.get(ref);
+		if (!c.getState().isActive()) {
+			throw new ConflictException("Container " + c.getId() + " is not running");
+		}
+		this.monitors.request(this.monitors.socketOf(c.getId()), "RESIZE " + height + " " + width);
+	}
+
+	public void remove(String ref, boolean force, boolean removeVolumes) {
+		Container c = this.containers.get(ref);
+		CompletableFuture<ExitStatus> exit = null;
+		synchronized (lock(c.getId())) {
+			c = this.containers.get(c.getId());
+			if (c.getState() == ContainerState.REMOVING) {
+				throw new ConflictException("removal of container " + c.getId() + " is already in progress");
+			}
+			if (c.getState().isActive() || c.getState() == ContainerState.RESTARTING) {
+				if (!force) {
+					throw new ConflictException("You cannot remove a running container " + c.getId()
+							+ ". Stop the container before attempting removal or force remove");
+				}
+				if (c.getState() == ContainerState.RESTARTING) {
+					c.exited(c.getExitCode(), false, Instant.now());
+				}
+				else {
+					exit = live(c.getId()).nextExit;
+					c.removing();
+					this.containers.save(c);
+					signal(c, 9, true);
+				}
+			}
+		}
+		if (exit != null && !awaitExit(exit, 30)) {
+			throw new SystemException("container " + c.getId() + " did not exit after SIGKILL");
+		}
+		synchronized (lock(c.getId())) {
+			removeStopped(this.containers.reload(c.getId()).orElse(c), removeVolumes);
+		}
+	}
+
+	/** Removes a container that has no process; caller holds the lock. */
+	private void removeStopped(Container c, boolean removeVolumes) {
+		ContainerFiles files = ContainerFiles.of(this.paths, c.getId());
+		try {
+			FileTrees.deleteRecursively(files.dir());
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException("cannot remove " + files.dir(), ex);
+		}
+		if (removeVolumes && this.containers.volumeMounts() != null) {
+			for (MountPlan m : this.containers.mounts(c)) {
+				if (m.anonymous()) {
+					this.containers.volumeMounts().removeAnonymous(m.name());
+				}
+			}
+		}
+		this.containers.delete(c);
+		this.containers.events().publish(c, "destroy");
+		LiveState state = this.live.remove(c.getId());
+		if (state != null) {
+			state.removed.complete(new ExitStatus(c.getExitCode(), null));
+		}
+		this.locks.remove(c.getId());
+	}
+
+	/**
+	 * Live restore: reattach to every monitor that survived the engine, record the exits that happened while the
+	 * engine was away, and apply restart policies to them.
+	 */
+	@EventListener(ApplicationReadyEvent.class)
+	public void restore() {
+		for (Container c : this.containers.active()) {
+			String id = c.getId();
+			if (c.getState() == ContainerState.RESTARTING) {
+				this.restarts.execute(() -> restartAfterPolicy(id));
+				continue;
+			}
+			Path socket = this.monitors.socketOf(id);
+			if (this.monitors.isAlive(socket)) {
+				watch(id, socket);
+			}
+			else {
+				this.restarts.execute(() -> onExit(id));
+			}
+		}
+	}
+
+	/** Whether the container's stdio is a terminal (for logs and attach framing). */
+	public boolean isTty(Container c) {
+		return Boolean.TRUE.equals(this.containers.config(c).get("Tty"));
+	}
+
+	public Path logFile(Container c) {
+		return ContainerFiles.of(this.paths, c.getId()).log();
+	}
+
+	static boolean exists(Path p) {
+		return Files.exists(p);
+	}
+
+	JsonMapper json() {
+		return this.json;
+	}
+
+}
