@@ -518,6 +518,31 @@ public class ContainerLifecycle {
 		return Boolean.TRUE.equals(this.containers.config(c).get("Tty"));
 	}
 
+	/** The merged root filesystem, mounted (by the monitor) while the container runs. */
+	public Path rootfs(Container c) {
+		return ContainerFiles.of(this.paths, c.getId()).rootfs();
+	}
+
+	/** The container's writable layer (the overlay upper directory). */
+	public Path upperDir(Container c) {
+		return ContainerFiles.of(this.paths, c.getId()).upper();
+	}
+
+	/** The container's layers, topmost first: its upper directory, then the image's layers. */
+	public java.util.List<Path> layersTopFirst(Container c) {
+		java.util.List<Path> layers = new java.util.ArrayList<>();
+		layers.add(upperDir(c));
+		java.util.List<Path> lowers = new java.util.ArrayList<>(this.containers.images().resolve(c.getImageId()).layerDirs());
+		java.util.Collections.reverse(lowers);
+		layers.addAll(lowers);
+		return layers;
+	}
+
+	/** The container's cgroup path, the same in every v1 hierarchy and under the v2 root. */
+	public String cgroupPath(Container c) {
+		return "/berth/" + c.getId();
+	}
+
 	public Path logFile(Container c) {
 		return ContainerFiles.of(this.paths, c.getId()).log();
 	}
