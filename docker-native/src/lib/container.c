@@ -6,6 +6,7 @@
 #include "namespaces.h"
 #include "spec.h"
 #include "sync.h"
+#include "terminal.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -18,25 +19,6 @@
 #include <sys/un.h>
 #include <sys/wait.h>
 #include <time.h>
-
-static int
-connect_console (const char *path, dn_error_t *err)
-{
-  struct sockaddr_un addr = { .sun_family = AF_UNIX };
-  if (strlen (path) >= sizeof addr.sun_path)
-    return dn_make_error (err, ENAMETOOLONG, "console socket `%s`", path);
-  strcpy (addr.sun_path, path);
-  int fd = socket (AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  if (fd < 0)
-    return dn_make_error (err, errno, "socket");
-  if (connect (fd, (struct sockaddr *) &addr, sizeof addr) < 0)
-    {
-      int saved = errno;
-      close (fd);
-      return dn_make_error (err, saved, "connect to console socket `%s`", path);
-    }
-  return fd;
-}
 
 static char *
 now_rfc3339 (void)
@@ -61,11 +43,11 @@ write_pid_file (const char *path, pid_t pid, dn_error_t *err)
 static int
 write_oom_score (const struct dn_spec *spec, pid_t pid, dn_error_t *err)
 {
-  if (!spec->has_oom_score_adj)
+  if (!spec->process.has_oom_score_adj)
     return 0;
   char path[64], val[16];
   snprintf (path, sizeof path, "/proc/%d/oom_score_adj", pid);
-  int n = snprintf (val, sizeof val, "%d", spec->oom_score_adj);
+  int n = snprintf (val, sizeof val, "%d", spec->process.oom_score_adj);
   return dn_write_file_at (AT_FDCWD, path, val, (size_t) n, err);
 }
 
@@ -197,7 +179,7 @@ create_steps (const struct dn_create_opts *opts, const struct dn_spec *spec, con
   fifo_fd = open (fifo, O_PATH | O_CLOEXEC);
   if (fifo_fd < 0)
     return dn_make_error (err, errno, "open `%s`", fifo);
-  if (spec->terminal && (console_fd = connect_console (opts->console_socket, err)) < 0)
+  if (spec->process.terminal && (console_fd = dn_terminal_connect (opts->console_socket, err)) < 0)
     return -1;
   if (dn_cgroup_create (spec->cgroups_path, opts->id, res, &u->cgroup, err) < 0)
     return -1;
@@ -221,7 +203,7 @@ dn_container_create (const struct dn_create_opts *opts, pid_t *pid_out, dn_error
   struct dn_cgroup_resources res = { 0 };
   if (dn_state_check_id (opts->id, err) < 0 || dn_spec_load (opts->bundle, &spec, err) < 0)
     return -1;
-  if (spec->terminal && opts->console_socket == NULL)
+  if (spec->process.terminal && opts->console_socket == NULL)
     return dn_make_error (err, 0, "process.terminal needs --console-socket");
   if (dn_cgroup_resources_parse (spec->resources, &res, err) < 0)
     return -1;

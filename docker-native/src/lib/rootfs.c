@@ -1,11 +1,11 @@
 #include "rootfs.h"
 #include "cleanup.h"
 #include "fs.h"
+#include "terminal.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
-#include <pty.h>
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
@@ -13,7 +13,6 @@
 #include <sys/statvfs.h>
 #include <sys/syscall.h>
 #include <sys/sysmacros.h>
-#include <termios.h>
 #include <unistd.h>
 
 #ifndef CGROUP2_SUPER_MAGIC
@@ -499,23 +498,10 @@ dn_rootfs_finalize (const struct dn_spec *spec, dn_error_t *err)
 int
 dn_rootfs_setup_console (const struct dn_spec *spec, int *master, int *slave, dn_error_t *err)
 {
-  (void) spec;
-  cleanup_close int m = open ("/dev/ptmx", O_RDWR | O_NOCTTY | O_CLOEXEC);
-  if (m < 0)
-    return dn_make_error (err, errno, "open /dev/ptmx");
-  if (unlockpt (m) < 0)
-    return dn_make_error (err, errno, "unlockpt");
   char name[64];
-  if (ptsname_r (m, name, sizeof name) != 0)
-    return dn_make_error (err, errno, "ptsname");
-  cleanup_close int s = open (name, O_RDWR | O_NOCTTY | O_CLOEXEC);
-  if (s < 0)
-    return dn_make_error (err, errno, "open `%s`", name);
-  if (spec->console_height || spec->console_width)
-    {
-      struct winsize ws = { .ws_row = spec->console_height, .ws_col = spec->console_width };
-      ioctl (m, TIOCSWINSZ, &ws);
-    }
+  cleanup_close int m = -1, s = -1;
+  if (dn_terminal_open_pty (&spec->process, &m, &s, name, err) < 0)
+    return -1;
   int c = open ("/dev/console", O_CREAT | O_WRONLY | O_NOFOLLOW | O_CLOEXEC, 0600);
   if (c >= 0)
     close (c);

@@ -26,7 +26,7 @@ get_member (json_object *obj, const char *key, json_type type, const char *where
   if (type == json_type_double && json_object_is_type (v, json_type_int))
     ;
   else if (!json_object_is_type (v, type))
-    return dn_make_error (err, 0, "config.json: %s.%s: expected %s", where, key, json_type_to_name (type));
+    return dn_make_error (err, 0, "%s.%s: expected %s", where, key, json_type_to_name (type));
   *out = v;
   return 1;
 }
@@ -63,7 +63,7 @@ get_int64 (json_object *obj, const char *key, const char *where, int64_t *out, d
   errno = 0;
   *out = json_object_get_int64 (v);
   if (errno == EINVAL)
-    return dn_make_error (err, 0, "config.json: %s.%s: not an integer", where, key);
+    return dn_make_error (err, 0, "%s.%s: not an integer", where, key);
   return 1;
 }
 
@@ -75,7 +75,7 @@ get_uint32 (json_object *obj, const char *key, const char *where, uint32_t *out,
   if (r <= 0)
     return r;
   if (v < 0 || v > UINT32_MAX)
-    return dn_make_error (err, 0, "config.json: %s.%s: %lld is out of range", where, key, (long long) v);
+    return dn_make_error (err, 0, "%s.%s: %lld is out of range", where, key, (long long) v);
   *out = (uint32_t) v;
   return 1;
 }
@@ -95,7 +95,7 @@ get_strv (json_object *obj, const char *key, const char *where, char ***out, dn_
       if (!json_object_is_type (s, json_type_string))
         {
           dn_strv_free (strv);
-          return dn_make_error (err, 0, "config.json: %s.%s[%zu]: expected string", where, key, i);
+          return dn_make_error (err, 0, "%s.%s[%zu]: expected string", where, key, i);
         }
       strv[i] = xstrdup (json_object_get_string (s));
     }
@@ -198,7 +198,7 @@ dn_mount_options_parse (json_object *options, struct dn_mount *m, dn_error_t *er
     {
       json_object *o = json_object_array_get_idx (options, i);
       if (!json_object_is_type (o, json_type_string))
-        return dn_make_error (err, 0, "config.json: mount `%s`: options[%zu]: expected string",
+        return dn_make_error (err, 0, "mount `%s`: options[%zu]: expected string",
                               m->destination, i);
       const char *opt = json_object_get_string (o);
       bool known = false;
@@ -220,7 +220,7 @@ dn_mount_options_parse (json_object *options, struct dn_mount *m, dn_error_t *er
       if (strcmp (opt, "tmpcopyup") == 0 || strcmp (opt, "nocopyup") == 0)
         continue;
       if (strcmp (opt, "idmap") == 0 || strcmp (opt, "ridmap") == 0)
-        return dn_make_error (err, 0, "config.json: mount `%s`: option `%s` is not supported",
+        return dn_make_error (err, 0, "mount `%s`: option `%s` is not supported",
                               m->destination, opt);
       size_t l = strlen (opt);
       data = xrealloc (data, data_len + l + 2);
@@ -250,7 +250,7 @@ static int
 check_destination (const char *dest, dn_error_t *err)
 {
   if (dest[0] != '/')
-    return dn_make_error (err, 0, "config.json: mount destination `%s` is not absolute", dest);
+    return dn_make_error (err, 0, "mount destination `%s` is not absolute", dest);
   int depth = 0;
   const char *p = dest;
   while (*p)
@@ -262,7 +262,7 @@ check_destination (const char *dest, dn_error_t *err)
       if (len == 2 && p[0] == '.' && p[1] == '.')
         {
           if (--depth < 0)
-            return dn_make_error (err, 0, "config.json: mount destination `%s` escapes the container root",
+            return dn_make_error (err, 0, "mount destination `%s` escapes the container root",
                                   dest);
         }
       else if (len > 0 && !(len == 1 && p[0] == '.'))
@@ -288,11 +288,11 @@ parse_mounts (struct dn_spec *s, json_object *root, dn_error_t *err)
       json_object *options;
       cleanup_free char *where = xasprintf ("mounts[%zu]", i);
       if (!json_object_is_type (m, json_type_object))
-        return dn_make_error (err, 0, "config.json: %s: expected object", where);
+        return dn_make_error (err, 0, "%s: expected object", where);
       if (get_string (m, "destination", where, &dm->destination, err) < 0)
         return -1;
       if (dm->destination == NULL)
-        return dn_make_error (err, 0, "config.json: %s: destination is required", where);
+        return dn_make_error (err, 0, "%s: destination is required", where);
       if (check_destination (dm->destination, err) < 0)
         return -1;
       if (get_string (m, "type", where, &dm->type, err) < 0 || get_string (m, "source", where, &dm->source, err) < 0
@@ -305,7 +305,7 @@ parse_mounts (struct dn_spec *s, json_object *root, dn_error_t *err)
       if (dm->bind)
         {
           if (dm->source == NULL)
-            return dn_make_error (err, 0, "config.json: %s: a bind mount needs a source", where);
+            return dn_make_error (err, 0, "%s: a bind mount needs a source", where);
           cleanup_free char *owned = NULL;
           const char *abs = bundle_path (s, dm->source, &owned);
           if (owned)
@@ -320,7 +320,7 @@ parse_mounts (struct dn_spec *s, json_object *root, dn_error_t *err)
 }
 
 static int
-parse_caps (struct dn_spec *s, json_object *process, dn_error_t *err)
+parse_caps (struct dn_process *s, json_object *process, dn_error_t *err)
 {
   static const char *const names[DN_CAP_SETS] = { "bounding", "effective", "inheritable", "permitted", "ambient" };
   json_object *caps;
@@ -337,7 +337,7 @@ parse_caps (struct dn_spec *s, json_object *process, dn_error_t *err)
         {
           int v;
           if (dn_cap_from_name (*c, &v, err) < 0)
-            return dn_error_wrap (err, "config.json: process.capabilities.%s", names[set]);
+            return dn_error_wrap (err, "process.capabilities.%s", names[set]);
           s->caps[set] |= 1ULL << v;
         }
     }
@@ -345,7 +345,7 @@ parse_caps (struct dn_spec *s, json_object *process, dn_error_t *err)
 }
 
 static int
-parse_rlimits (struct dn_spec *s, json_object *process, dn_error_t *err)
+parse_rlimits (struct dn_process *s, json_object *process, dn_error_t *err)
 {
   json_object *rl;
   int r = get_member (process, "rlimits", json_type_array, "process", &rl, err);
@@ -363,26 +363,25 @@ parse_rlimits (struct dn_spec *s, json_object *process, dn_error_t *err)
           || get_int64 (o, "hard", "process.rlimits", &hard, err) < 0)
         return -1;
       if (type == NULL)
-        return dn_make_error (err, 0, "config.json: process.rlimits[%zu]: type is required", i);
+        return dn_make_error (err, 0, "process.rlimits[%zu]: type is required", i);
       if (dn_rlimit_from_name (type, &s->rlimits[i].resource, err) < 0)
-        return dn_error_wrap (err, "config.json: process.rlimits[%zu]", i);
+        return dn_error_wrap (err, "process.rlimits[%zu]", i);
       /* JSON carries RLIM_INFINITY as its unsigned value, which json-c clamps. */
       s->rlimits[i].soft = (soft < 0 || soft == INT64_MAX) ? RLIM_INFINITY : (rlim_t) soft;
       s->rlimits[i].hard = (hard < 0 || hard == INT64_MAX) ? RLIM_INFINITY : (rlim_t) hard;
       if (s->rlimits[i].soft > s->rlimits[i].hard)
-        return dn_make_error (err, 0, "config.json: %s: soft limit exceeds hard limit", type);
+        return dn_make_error (err, 0, "%s: soft limit exceeds hard limit", type);
     }
   return 0;
 }
 
+/* The process object, in config.json or standalone; errors name fields as "process.x". */
 static int
-parse_process (struct dn_spec *s, json_object *root, dn_error_t *err)
+parse_process_object (struct dn_process *s, json_object *process, dn_error_t *err)
 {
-  json_object *process, *user, *console, *gids;
-  if (get_member (root, "process", json_type_object, "spec", &process, err) < 0)
-    return -1;
-  if (process == NULL)
-    return dn_make_error (err, 0, "config.json: process is required");
+  json_object *user, *console, *gids;
+  if (!json_object_is_type (process, json_type_object))
+    return dn_make_error (err, 0, "process: expected object");
   if (get_bool (process, "terminal", "process", &s->terminal, err) < 0)
     return -1;
   if (get_member (process, "consoleSize", json_type_object, "process", &console, err) < 0)
@@ -417,31 +416,44 @@ parse_process (struct dn_spec *s, json_object *root, dn_error_t *err)
       json_object *g = json_object_array_get_idx (gids, i);
       int64_t v = json_object_get_int64 (g);
       if (!json_object_is_type (g, json_type_int) || v < 0 || v > UINT32_MAX)
-        return dn_make_error (err, 0, "config.json: process.user.additionalGids[%zu]: expected a gid", i);
+        return dn_make_error (err, 0, "process.user.additionalGids[%zu]: expected a gid", i);
       s->additional_gids[i] = (gid_t) v;
     }
   if (get_strv (process, "args", "process", &s->args, err) < 0 || get_strv (process, "env", "process", &s->env, err) < 0
       || get_string (process, "cwd", "process", &s->cwd, err) < 0)
     return -1;
   if (s->args[0] == NULL)
-    return dn_make_error (err, 0, "config.json: process.args must not be empty");
+    return dn_make_error (err, 0, "process.args must not be empty");
   if (s->cwd == NULL)
     s->cwd = xstrdup ("/");
   if (s->cwd[0] != '/')
-    return dn_make_error (err, 0, "config.json: process.cwd `%s` is not absolute", s->cwd);
+    return dn_make_error (err, 0, "process.cwd `%s` is not absolute", s->cwd);
   if (parse_caps (s, process, err) < 0 || parse_rlimits (s, process, err) < 0)
     return -1;
-  if (get_bool (process, "noNewPrivileges", "process", &s->no_new_privileges, err) < 0)
+  r = get_bool (process, "noNewPrivileges", "process", &s->no_new_privileges, err);
+  if (r < 0)
     return -1;
+  s->has_no_new_privileges = r > 0;
   int64_t oom = 0;
   r = get_int64 (process, "oomScoreAdj", "process", &oom, err);
   if (r < 0)
     return -1;
   if (r > 0 && (oom < -1000 || oom > 1000))
-    return dn_make_error (err, 0, "config.json: process.oomScoreAdj %lld is outside -1000..1000", (long long) oom);
+    return dn_make_error (err, 0, "process.oomScoreAdj %lld is outside -1000..1000", (long long) oom);
   s->has_oom_score_adj = r > 0;
   s->oom_score_adj = (int) oom;
   return 0;
+}
+
+static int
+parse_process (struct dn_spec *s, json_object *root, dn_error_t *err)
+{
+  json_object *process;
+  if (get_member (root, "process", json_type_object, "spec", &process, err) < 0)
+    return -1;
+  if (process == NULL)
+    return dn_make_error (err, 0, "process is required");
+  return parse_process_object (&s->process, process, err);
 }
 
 static int
@@ -453,7 +465,7 @@ parse_root (struct dn_spec *s, json_object *root, dn_error_t *err)
       || get_bool (r, "readonly", "root", &s->root_readonly, err) < 0)
     return -1;
   if (path == NULL)
-    return dn_make_error (err, 0, "config.json: root.path is required");
+    return dn_make_error (err, 0, "root.path is required");
   const char *abs = bundle_path (s, path, &owned);
   char resolved[PATH_MAX];
   if (realpath (abs, resolved) == NULL)
@@ -498,7 +510,7 @@ parse_id_maps (json_object *linux_obj, const char *key, struct dn_id_map **out, 
           || get_uint32 (m, "size", where, &(*out)[i].size, err) < 0)
         return -1;
       if ((*out)[i].size == 0)
-        return dn_make_error (err, 0, "config.json: %s: size must be positive", where);
+        return dn_make_error (err, 0, "%s: size must be positive", where);
     }
   return 0;
 }
@@ -528,7 +540,7 @@ parse_devices (struct dn_spec *s, json_object *linux_obj, dn_error_t *err)
           || get_uint32 (d, "gid", "linux.devices", &gid, err) < 0)
         return -1;
       if (dev->path == NULL || type == NULL || dev->path[0] != '/' || strlen (type) != 1 || !strchr ("cbup", type[0]))
-        return dn_make_error (err, 0, "config.json: linux.devices[%zu]: needs an absolute path and type c, b, u or p",
+        return dn_make_error (err, 0, "linux.devices[%zu]: needs an absolute path and type c, b, u or p",
                               i);
       if (check_destination (dev->path, err) < 0)
         return -1;
@@ -555,9 +567,9 @@ parse_sysctls (struct dn_spec *s, json_object *linux_obj, dn_error_t *err)
   json_object_object_foreach (sys, key, val)
   {
     if (!json_object_is_type (val, json_type_string))
-      return dn_make_error (err, 0, "config.json: linux.sysctl.%s: expected string", key);
+      return dn_make_error (err, 0, "linux.sysctl.%s: expected string", key);
     if (strstr (key, "..") || strchr (key, '/'))
-      return dn_make_error (err, 0, "config.json: linux.sysctl: invalid key `%s`", key);
+      return dn_make_error (err, 0, "linux.sysctl: invalid key `%s`", key);
     s->sysctls[i].key = xstrdup (key);
     s->sysctls[i].value = xstrdup (json_object_get_string (val));
     i++;
@@ -572,7 +584,7 @@ parse_linux (struct dn_spec *s, json_object *root, dn_error_t *err)
   if (get_member (root, "linux", json_type_object, "spec", &lx, err) < 0)
     return -1;
   if (lx == NULL)
-    return dn_make_error (err, 0, "config.json: linux is required");
+    return dn_make_error (err, 0, "linux is required");
   if (get_member (lx, "namespaces", json_type_array, "linux", &nss, err) < 0)
     return -1;
   size_t n = nss ? json_object_array_length (nss) : 0;
@@ -585,22 +597,22 @@ parse_linux (struct dn_spec *s, json_object *root, dn_error_t *err)
         return -1;
       int idx = type ? ns_from_name (type) : -1;
       if (idx < 0)
-        return dn_make_error (err, 0, "config.json: linux.namespaces[%zu]: unknown type `%s`", i,
+        return dn_make_error (err, 0, "linux.namespaces[%zu]: unknown type `%s`", i,
                               type ? type : "(none)");
       if (s->ns_new[idx] || s->ns_path[idx])
-        return dn_make_error (err, 0, "config.json: linux.namespaces: `%s` given twice", type);
+        return dn_make_error (err, 0, "linux.namespaces: `%s` given twice", type);
       if (path && path[0])
         s->ns_path[idx] = steal_pointer (&path);
       else
         s->ns_new[idx] = true;
     }
   if (!s->ns_new[DN_NS_MOUNT] && !s->ns_path[DN_NS_MOUNT])
-    return dn_make_error (err, 0, "config.json: linux.namespaces must include a mount namespace");
+    return dn_make_error (err, 0, "linux.namespaces must include a mount namespace");
   if (parse_id_maps (lx, "uidMappings", &s->uid_maps, &s->n_uid_maps, err) < 0
       || parse_id_maps (lx, "gidMappings", &s->gid_maps, &s->n_gid_maps, err) < 0)
     return -1;
   if (s->ns_new[DN_NS_USER] && (s->n_uid_maps == 0 || s->n_gid_maps == 0))
-    return dn_make_error (err, 0, "config.json: a new user namespace needs uidMappings and gidMappings");
+    return dn_make_error (err, 0, "a new user namespace needs uidMappings and gidMappings");
   if (get_string (lx, "cgroupsPath", "linux", &s->cgroups_path, err) < 0
       || get_member (lx, "resources", json_type_object, "linux", &s->resources, err) < 0
       || get_member (lx, "seccomp", json_type_object, "linux", &s->seccomp, err) < 0
@@ -617,31 +629,31 @@ parse_linux (struct dn_spec *s, json_object *root, dn_error_t *err)
   if (get_string (lx, "rootfsPropagation", "linux", &prop, err) < 0)
     return -1;
   if (prop && prop[0] && propagation_from_name (prop, &s->rootfs_propagation) < 0)
-    return dn_make_error (err, 0, "config.json: linux.rootfsPropagation: unknown value `%s`", prop);
+    return dn_make_error (err, 0, "linux.rootfsPropagation: unknown value `%s`", prop);
   return parse_devices (s, lx, err) < 0 ? -1 : parse_sysctls (s, lx, err);
 }
 
-int
-dn_spec_parse (const char *text, const char *bundle, struct dn_spec **out, dn_error_t *err)
+static int
+spec_parse (const char *text, const char *bundle, struct dn_spec **out, dn_error_t *err)
 {
   enum json_tokener_error jerr = json_tokener_success;
   json_object *root = json_tokener_parse_verbose (text, &jerr);
   if (root == NULL)
-    return dn_make_error (err, 0, "config.json: invalid JSON: %s", json_tokener_error_desc (jerr));
+    return dn_make_error (err, 0, "invalid JSON: %s", json_tokener_error_desc (jerr));
   cleanup_spec struct dn_spec *s = xmalloc0 (sizeof *s);
   s->json = root;
   s->bundle = xstrdup (bundle);
   if (!json_object_is_type (root, json_type_object))
-    return dn_make_error (err, 0, "config.json: expected a JSON object");
+    return dn_make_error (err, 0, "expected a JSON object");
   if (get_string (root, "ociVersion", "spec", &s->oci_version, err) < 0)
     return -1;
   if (s->oci_version == NULL)
-    return dn_make_error (err, 0, "config.json: ociVersion is required");
+    return dn_make_error (err, 0, "ociVersion is required");
   json_object *hooks;
   if (get_member (root, "hooks", json_type_object, "spec", &hooks, err) < 0)
     return -1;
   if (hooks && json_object_object_length (hooks) > 0)
-    return dn_make_error (err, 0, "config.json: hooks are not supported");
+    return dn_make_error (err, 0, "hooks are not supported");
   if (parse_process (s, root, err) < 0 || parse_root (s, root, err) < 0)
     return -1;
   if (get_string (root, "hostname", "spec", &s->hostname, err) < 0
@@ -651,9 +663,54 @@ dn_spec_parse (const char *text, const char *bundle, struct dn_spec **out, dn_er
   if (parse_mounts (s, root, err) < 0 || parse_linux (s, root, err) < 0)
     return -1;
   if ((s->hostname || s->domainname) && !s->ns_new[DN_NS_UTS] && !s->ns_path[DN_NS_UTS])
-    return dn_make_error (err, 0, "config.json: hostname needs a private UTS namespace");
+    return dn_make_error (err, 0, "hostname needs a private UTS namespace");
   *out = steal_pointer (&s);
   return 0;
+}
+
+int
+dn_spec_parse (const char *text, const char *bundle, struct dn_spec **out, dn_error_t *err)
+{
+  /* One prefix for every message, so the same parsers serve a standalone process object. */
+  if (spec_parse (text, bundle, out, err) < 0)
+    return dn_error_wrap (err, "config.json");
+  return 0;
+}
+
+int
+dn_process_parse (const char *text, struct dn_process **out, dn_error_t *err)
+{
+  enum json_tokener_error jerr = json_tokener_success;
+  json_object *root = json_tokener_parse_verbose (text, &jerr);
+  if (root == NULL)
+    return dn_make_error (err, 0, "invalid JSON: %s", json_tokener_error_desc (jerr));
+  cleanup_process struct dn_process *p = xmalloc0 (sizeof *p);
+  int r = parse_process_object (p, root, err);
+  json_object_put (root);
+  if (r < 0)
+    return -1;
+  *out = steal_pointer (&p);
+  return 0;
+}
+
+void
+dn_process_clear (struct dn_process *p)
+{
+  free (p->rlimits);
+  free (p->additional_gids);
+  dn_strv_free (p->args);
+  dn_strv_free (p->env);
+  free (p->cwd);
+  memset (p, 0, sizeof *p);
+}
+
+void
+dn_process_free (struct dn_process *p)
+{
+  if (p == NULL)
+    return;
+  dn_process_clear (p);
+  free (p);
 }
 
 int
@@ -697,13 +754,9 @@ dn_spec_free (struct dn_spec *s)
   free (s->sysctls);
   free (s->uid_maps);
   free (s->gid_maps);
-  free (s->rlimits);
-  free (s->additional_gids);
-  dn_strv_free (s->args);
-  dn_strv_free (s->env);
+  dn_process_clear (&s->process);
   dn_strv_free (s->masked_paths);
   dn_strv_free (s->readonly_paths);
-  free (s->cwd);
   free (s->rootfs);
   free (s->hostname);
   free (s->domainname);

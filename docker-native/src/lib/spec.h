@@ -79,13 +79,9 @@ enum dn_ns
   DN_NS_COUNT
 };
 
-struct dn_spec
+/* The process section: the container's process, or one `exec` runs. */
+struct dn_process
 {
-  json_object *json; /* the parsed document; owns the sections kept as JSON */
-  char *bundle;      /* absolute bundle directory */
-  char *oci_version;
-
-  /* process */
   bool terminal;
   unsigned short console_height, console_width;
   uid_t uid;
@@ -94,16 +90,26 @@ struct dn_spec
   size_t n_additional_gids;
   bool has_umask;
   mode_t umask;
-  char **args; /* NULL-terminated */
+  char **args; /* NULL-terminated, never empty */
   char **env;  /* NULL-terminated */
-  char *cwd;
+  char *cwd;   /* absolute; "/" when absent */
   bool has_caps;
   uint64_t caps[DN_CAP_SETS];
   struct dn_rlimit *rlimits;
   size_t n_rlimits;
+  bool has_no_new_privileges; /* the field was present (exec falls back to the container's otherwise) */
   bool no_new_privileges;
   bool has_oom_score_adj;
   int oom_score_adj;
+};
+
+struct dn_spec
+{
+  json_object *json; /* the parsed document; owns the sections kept as JSON */
+  char *bundle;      /* absolute bundle directory */
+  char *oci_version;
+
+  struct dn_process process;
 
   /* root, hostname, mounts */
   char *rootfs; /* absolute */
@@ -139,6 +145,13 @@ int dn_spec_load (const char *bundle, struct dn_spec **out, dn_error_t *err);
 int dn_spec_parse (const char *text, const char *bundle, struct dn_spec **out, dn_error_t *err);
 void dn_spec_free (struct dn_spec *spec);
 
+/* Parses a standalone OCI process object (what `exec --process FILE` holds);
+ * errors name the field ("process.user.uid: ..."). Owned by the caller. */
+int dn_process_parse (const char *text, struct dn_process **out, dn_error_t *err);
+/* Frees what the process owns and zeroes it; the struct itself stays. */
+void dn_process_clear (struct dn_process *p);
+void dn_process_free (struct dn_process *p);
+
 /* Helpers also used by other modules. */
 int dn_cap_from_name (const char *name, int *out, dn_error_t *err);
 int dn_rlimit_from_name (const char *name, int *out, dn_error_t *err);
@@ -152,5 +165,13 @@ cleanup_specp (struct dn_spec **s)
     dn_spec_free (*s);
 }
 #define cleanup_spec __attribute__ ((cleanup (cleanup_specp)))
+
+static inline void
+cleanup_processp (struct dn_process **p)
+{
+  if (*p)
+    dn_process_free (*p);
+}
+#define cleanup_process __attribute__ ((cleanup (cleanup_processp)))
 
 #endif

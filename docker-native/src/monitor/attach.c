@@ -324,6 +324,9 @@ client_request (struct monitor *m, struct client *c, char *line)
       else
         ret = runtime_start (m, &err);
       request_done (m, c, &err, ret);
+      /* After the reply is queued, so the client gets it before everyone is closed. */
+      if (ret < 0 && m->opt.exec_process)
+        loop_exec_failed (m);
     }
   else if (strcmp (line, "CLOSE-STDIN") == 0)
     {

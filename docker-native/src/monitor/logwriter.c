@@ -45,6 +45,9 @@ emit (void *ctx, const char *msg, size_t len, bool newline)
 int
 log_open (struct monitor *m, dn_error_t *err)
 {
+  /* Only exec mode may go without a log: its output then reaches attached clients alone. */
+  if (m->opt.log == NULL)
+    return 0;
   m->log_fd = open (m->opt.log, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0640);
   if (m->log_fd < 0)
     return dn_make_error (err, errno, "open log `%s`", m->opt.log);

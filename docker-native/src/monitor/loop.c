@@ -75,7 +75,12 @@ finish (struct monitor *m)
   stdio_close_stdin (m);
   /* The cgroup, and with it the OOM count, goes away with the runtime's delete. */
   bool oom = oom_probe_killed (m);
-  runtime_delete (m);
+  /* An exec'd process ending leaves its container running. */
+  if (m->opt.exec_process == NULL)
+    runtime_delete (m);
+  /* After the delete, so no process of the container still uses them (MNT_DETACH covers stragglers). */
+  overlay_unmount (m);
+  netns_remove (m);
   attach_unlink (m);
   /* Last, so an engine that sees the exit file may reuse the id and socket at once. */
   dn_error_t err = NULL;
@@ -101,6 +106,17 @@ loop_child_exited (struct monitor *m)
     finish (m);
   else
     timer_arm (m, PHASE_DRAIN, DRAIN_TIMEOUT_MS);
+}
+
+void
+loop_exec_failed (struct monitor *m)
+{
+  if (m->exited)
+    return;
+  m->exited = true;
+  m->status = 126 << 8; /* a wait status: exited with 126, Docker's "could not be invoked" */
+  clock_gettime (CLOCK_REALTIME, &m->finished_at);
+  loop_child_exited (m);
 }
 
 static void

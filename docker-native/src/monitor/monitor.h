@@ -29,6 +29,11 @@ struct monitor_options
   bool stdin_open;
   bool stdin_once;
   bool start;
+  char **overlay_lower; /* NULL-terminated, absolute, lowest layer first as given; NULL: no overlay */
+  char *overlay_upper;
+  char *overlay_work;
+  char *netns; /* where to bind the private network namespace; NULL: none */
+  char *exec_process; /* exec mode: the OCI process file for `runtime exec`; NULL: container mode */
 };
 
 struct monitor;
@@ -46,6 +51,14 @@ struct watch
 };
 
 struct client;
+
+/* The pipes made before the runtime runs: the ends the process gets, and our
+ * read ends until they are watched. -1 when absent. */
+struct pending_pipes
+{
+  int child_in, child_out, child_err;
+  int out_r, err_r;
+};
 
 struct oom_probe
 {
@@ -70,7 +83,9 @@ struct monitor
   size_t stdin_len;
   bool stdin_close_pending; /* close the container's stdin once stdin_buf is empty */
 
-  pid_t pid; /* container init */
+  struct pending_pipes pipes;
+
+  pid_t pid; /* container init, or the exec'd process */
   bool started, exited, finished, done;
   int status; /* waitpid status of the init */
   struct timespec started_at, finished_at;
@@ -81,6 +96,10 @@ struct monitor
 
   int log_fd;
   struct oom_probe oom;
+
+  bool overlay_mounted;
+  bool rootfs_made; /* the monitor made <bundle>/rootfs, so it removes it again */
+  bool netns_made;
 };
 
 /* loop.c */
@@ -91,6 +110,8 @@ int loop_init (struct monitor *m, dn_error_t *err);
 void loop_run (struct monitor *m);
 void loop_stream_closed (struct monitor *m);
 void loop_child_exited (struct monitor *m);
+/* Exec mode: a START whose `runtime exec` failed ends the monitor as if the process exited 126. */
+void loop_exec_failed (struct monitor *m);
 
 /* daemon.c */
 void daemon_close_inherited_fds (void);
@@ -104,13 +125,29 @@ int write_all (int fd, const void *data, size_t len);
 char *fmt_uint (char *out, unsigned long v);
 
 /* runtime.c */
-int runtime_create (struct monitor *m, int child_in, int child_out, int child_err, int capture_fd,
+/* `runtime create`, or in exec mode `runtime exec --detach`, with the given
+ * stdio; capture_fd is a read end holding the runtime's stderr. Sets m->pid. */
+int runtime_launch (struct monitor *m, int child_in, int child_out, int child_err, int capture_fd,
                     const char *console_socket, dn_error_t *err);
+/* Container mode: `runtime start`; exec mode: launches the process (stdio_launch). */
 int runtime_start (struct monitor *m, dn_error_t *err);
 void runtime_delete (struct monitor *m);
+/* Undoes a launch the monitor cannot watch: delete the container, or kill the exec'd process. */
+void runtime_abandon (struct monitor *m);
+
+/* overlay.c: the rootfs as an overlayfs, mounted before create and gone after delete. */
+int overlay_mount (struct monitor *m, dn_error_t *err);
+void overlay_unmount (struct monitor *m);
+
+/* netns.c: a private network namespace with lo up, bound on --netns PATH. */
+int netns_create (struct monitor *m, dn_error_t *err);
+void netns_remove (struct monitor *m);
 
 /* stdio.c */
-int stdio_create_container (struct monitor *m, dn_error_t *err);
+/* Makes the pipes (none with --terminal), so stdin can be queued before the launch. */
+int stdio_prepare (struct monitor *m, dn_error_t *err);
+/* Runs runtime_launch with the process's ends and starts watching the output. */
+int stdio_launch (struct monitor *m, dn_error_t *err);
 void stdio_stdin_feed (struct monitor *m, const char *data, size_t len);
 bool stdio_stdin_accepting (struct monitor *m);
 bool stdio_has_stdin (struct monitor *m);

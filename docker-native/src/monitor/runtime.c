@@ -1,9 +1,10 @@
-/* Runs the OCI runtime (runc's CLI): create, start and delete, each a child we
- * wait for while keeping the tail of its stderr, whose last line becomes the
- * error the engine sees. */
+/* Runs the OCI runtime (runc's CLI): create, start and delete, or exec in
+ * exec mode, each a child we wait for while keeping the tail of its stderr,
+ * whose last line becomes the error the engine sees. */
 #include "monitor.h"
 #include "cleanup.h"
 #include "fs.h"
+#include "signals.h"
 
 #include <fcntl.h>
 #include <poll.h>
@@ -127,13 +128,9 @@ spawn (struct args *a, int in, int out, int errfd, dn_error_t *err)
   if (pid > 0)
     return pid;
 
-  /* Ignored signals and the blocked mask survive exec; the runtime and the container must not inherit them. */
-  sigset_t none;
-  sigemptyset (&none);
-  sigprocmask (SIG_SETMASK, &none, NULL);
-  int reset[] = { SIGPIPE, SIGTERM, SIGINT, SIGHUP, SIGQUIT };
-  for (size_t i = 0; i < sizeof reset / sizeof reset[0]; i++)
-    signal (reset[i], SIG_DFL);
+  /* Ignored signals and the blocked mask survive exec, ours and those our
+   * launcher left (make ignores 32 and 33): neither runtime nor container may inherit them. */
+  dn_signals_reset_all ();
   /* Every fd we pass is above 2 (ours are /dev/null), so these dup2 calls cannot clobber each other. */
   if (dup2 (in, 0) < 0 || dup2 (out, 1) < 0 || dup2 (errfd, 2) < 0)
     _exit (127);
@@ -219,8 +216,35 @@ read_pid_file (const char *path, pid_t *pid, dn_error_t *err)
   return 0;
 }
 
+static void
+push_launch_args (struct monitor *m, struct args *a, const char *pid_file, const char *console_socket)
+{
+  args_init (m, a);
+  if (m->opt.exec_process)
+    {
+      args_push (a, "exec");
+      args_push (a, "--detach");
+      args_push (a, "--process");
+      args_push (a, m->opt.exec_process);
+    }
+  else
+    {
+      args_push (a, "create");
+      args_push (a, "--bundle");
+      args_push (a, m->opt.bundle);
+    }
+  args_push (a, "--pid-file");
+  args_push (a, pid_file);
+  if (console_socket)
+    {
+      args_push (a, "--console-socket");
+      args_push (a, console_socket);
+    }
+  args_push (a, m->opt.id);
+}
+
 int
-runtime_create (struct monitor *m, int child_in, int child_out, int child_err, int capture_fd,
+runtime_launch (struct monitor *m, int child_in, int child_out, int child_err, int capture_fd,
                 const char *console_socket, dn_error_t *err)
 {
   cleanup_free char *tmp_pid = NULL;
@@ -230,29 +254,23 @@ runtime_create (struct monitor *m, int child_in, int child_out, int child_err, i
   unlink (pid_file);
 
   struct args a;
-  args_init (m, &a);
-  args_push (&a, "create");
-  args_push (&a, "--bundle");
-  args_push (&a, m->opt.bundle);
-  args_push (&a, "--pid-file");
-  args_push (&a, pid_file);
-  if (console_socket)
-    {
-      args_push (&a, "--console-socket");
-      args_push (&a, console_socket);
-    }
-  args_push (&a, m->opt.id);
-
+  push_launch_args (m, &a, pid_file, console_socket);
+  /* An exec'd process runs as soon as the runtime lets go, and without a
+   * terminal the capture is its stderr: that output stays in the pipe for
+   * the loop, and only a failure's message is read here. */
+  bool output_in_capture = m->opt.exec_process && console_socket == NULL;
   pid_t pid = spawn (&a, child_in, child_out, child_err, err);
   if (pid < 0)
     return -1;
   struct capture cap = { .len = 0 };
-  int status = wait_runtime (pid, capture_fd, &cap);
+  int status = wait_runtime (pid, output_in_capture ? -1 : capture_fd, &cap);
   if (!WIFEXITED (status) || WEXITSTATUS (status) != 0)
     {
       if (tmp_pid)
         unlink (tmp_pid);
-      return status_error ("create", status, &cap, err);
+      if (output_in_capture)
+        capture_read (capture_fd, &cap);
+      return status_error (m->opt.exec_process ? "exec" : "create", status, &cap, err);
     }
 
   int r = read_pid_file (pid_file, &m->pid, err);
@@ -260,8 +278,8 @@ runtime_create (struct monitor *m, int child_in, int child_out, int child_err, i
     unlink (tmp_pid);
   if (r < 0)
     {
-      /* The runtime made a container we cannot watch; do not leave it behind. */
-      runtime_delete (m);
+      /* The runtime made a process we cannot watch; do not leave it behind. */
+      runtime_abandon (m);
       return r;
     }
   /* Without a terminal the capture is the container's stderr: keep what the runtime said there. */
@@ -273,6 +291,17 @@ runtime_create (struct monitor *m, int child_in, int child_out, int child_err, i
 int
 runtime_start (struct monitor *m, dn_error_t *err)
 {
+  if (m->opt.exec_process)
+    {
+      /* The process runs the moment the runtime execs it: record the start first. */
+      struct timespec now;
+      clock_gettime (CLOCK_REALTIME, &now);
+      if (stdio_launch (m, err) < 0)
+        return -1;
+      m->started = true;
+      m->started_at = now;
+      return 0;
+    }
   struct args a;
   args_init (m, &a);
   args_push (&a, "start");
@@ -296,4 +325,13 @@ runtime_delete (struct monitor *m)
   /* Best effort: there is nobody left to tell, and the engine can still delete by hand. */
   run_simple (m, "delete", &a, &err);
   dn_error_release (&err);
+}
+
+void
+runtime_abandon (struct monitor *m)
+{
+  if (m->opt.exec_process == NULL)
+    runtime_delete (m);
+  else if (m->pid > 0)
+    kill (m->pid, SIGKILL); /* ours since the runtime exited (subreaper); reaped when we exit */
 }

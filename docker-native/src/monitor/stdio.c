@@ -191,37 +191,54 @@ watch_output (struct monitor *m, int stream, int fd, dn_error_t *err)
   return watch_set (m, &m->out[stream], EPOLLIN, err);
 }
 
+/* The pipes exist before the launch (in exec mode that may be a START much
+ * later), so stdin an attached client sends early waits in its pipe. */
 static int
-create_with_pipes (struct monitor *m, dn_error_t *err)
+prepare_pipes (struct monitor *m, dn_error_t *err)
 {
+  struct pending_pipes *pp = &m->pipes;
   int p[2];
   if (pipe2 (p, O_CLOEXEC) < 0)
     return dn_make_error (err, errno, "pipe");
-  cleanup_close int out_r = p[0], out_w = p[1];
+  pp->out_r = p[0];
+  pp->child_out = p[1];
   if (pipe2 (p, O_CLOEXEC) < 0)
     return dn_make_error (err, errno, "pipe");
-  cleanup_close int err_r = p[0], err_w = p[1];
-  cleanup_close int in_r = -1, in_w = -1;
+  pp->err_r = p[0];
+  pp->child_err = p[1];
+  if (set_nonblock (pp->err_r, err) < 0)
+    return -1;
   if (m->opt.stdin_open)
     {
       if (pipe2 (p, O_CLOEXEC) < 0)
         return dn_make_error (err, errno, "pipe");
-      in_r = p[0];
-      in_w = p[1];
-      if (set_nonblock (in_w, err) < 0)
+      pp->child_in = p[0];
+      m->in.fd = p[1];
+      if (set_nonblock (m->in.fd, err) < 0)
         return -1;
     }
-  if (set_nonblock (err_r, err) < 0)
-    return -1;
-
-  if (runtime_create (m, in_r >= 0 ? in_r : m->devnull, out_w, err_w, err_r, NULL, err) < 0)
-    return -1;
-
-  if (watch_output (m, STREAM_STDOUT, steal_fd (&out_r), err) < 0
-      || watch_output (m, STREAM_STDERR, steal_fd (&err_r), err) < 0)
-    return -1;
-  m->in.fd = steal_fd (&in_w);
   return 0;
+}
+
+static int
+launch_with_pipes (struct monitor *m, dn_error_t *err)
+{
+  struct pending_pipes *pp = &m->pipes;
+  int r = runtime_launch (m, pp->child_in >= 0 ? pp->child_in : m->devnull, pp->child_out, pp->child_err, pp->err_r,
+                          NULL, err);
+  /* Only the process keeps its ends, so its exit is our EOF. */
+  close_and_reset (&pp->child_in);
+  close_and_reset (&pp->child_out);
+  close_and_reset (&pp->child_err);
+  if (r < 0)
+    return -1;
+  int out_r = steal_fd (&pp->out_r), err_r = steal_fd (&pp->err_r);
+  if (watch_output (m, STREAM_STDOUT, out_r, err) < 0)
+    {
+      close (err_r);
+      return -1;
+    }
+  return watch_output (m, STREAM_STDERR, err_r, err);
 }
 
 /* A private directory for the console socket: short enough for sun_path,
@@ -292,7 +309,7 @@ console_receive (int listen_fd, dn_error_t *err)
 }
 
 static int
-create_with_terminal (struct monitor *m, dn_error_t *err)
+launch_with_terminal (struct monitor *m, dn_error_t *err)
 {
   __attribute__ ((cleanup (console_dir_cleanup))) struct console_dir d = { .dir = "", .path = "" };
   cleanup_close int lfd = console_listen (&d, err);
@@ -303,9 +320,9 @@ create_with_terminal (struct monitor *m, dn_error_t *err)
     return dn_make_error (err, errno, "pipe");
   cleanup_close int cap_r = p[0], cap_w = p[1];
 
-  if (runtime_create (m, m->devnull, m->devnull, cap_w, cap_r, d.path, err) < 0)
+  if (runtime_launch (m, m->devnull, m->devnull, cap_w, cap_r, d.path, err) < 0)
     return -1;
-  /* From here on the container exists; the caller deletes it if we fail. */
+  /* From here on the process exists; the caller abandons it if we fail. */
   int master = console_receive (lfd, err);
   if (master < 0 || watch_output (m, STREAM_STDOUT, master, err) < 0)
     return -1;
@@ -320,10 +337,18 @@ create_with_terminal (struct monitor *m, dn_error_t *err)
 }
 
 int
-stdio_create_container (struct monitor *m, dn_error_t *err)
+stdio_prepare (struct monitor *m, dn_error_t *err)
 {
   m->in.cb = stdin_writable;
   if (m->opt.terminal)
-    return create_with_terminal (m, err);
-  return create_with_pipes (m, err);
+    return 0;
+  return prepare_pipes (m, err);
+}
+
+int
+stdio_launch (struct monitor *m, dn_error_t *err)
+{
+  if (m->opt.terminal)
+    return launch_with_terminal (m, err);
+  return launch_with_pipes (m, err);
 }

@@ -7,6 +7,7 @@
 #include "error.h"
 
 #include <stdbool.h>
+#include <sys/types.h>
 
 /* Exit codes: 0 success, 1 failure, 2 bad usage (as runc, a failure is 1). */
 enum
@@ -31,6 +32,11 @@ int dn_cli_parse_create (int argc, char **argv, struct dn_create_opts *o, bool *
 /* Parses "[options] ID" for commands whose only option is a flag (or none). */
 int dn_cli_parse_id (int argc, char **argv, const char *flag_long, char flag_short, bool *flag, const char **id);
 
+/* Waits for our child pid, passing on INT, TERM, HUP, QUIT, USR1, USR2 and WINCH. */
+int dn_cli_wait_forwarding (pid_t pid, int *status, dn_error_t *err);
+/* The exit status, or 128+signal when a signal ended the process. */
+int dn_cli_exit_code (int status);
+
 int dn_cmd_create (struct dn_cli *cli, int argc, char **argv);
 int dn_cmd_start (struct dn_cli *cli, int argc, char **argv);
 int dn_cmd_state (struct dn_cli *cli, int argc, char **argv);
@@ -40,5 +46,6 @@ int dn_cmd_run (struct dn_cli *cli, int argc, char **argv);
 int dn_cmd_pause (struct dn_cli *cli, int argc, char **argv);
 int dn_cmd_resume (struct dn_cli *cli, int argc, char **argv);
 int dn_cmd_list (struct dn_cli *cli, int argc, char **argv);
+int dn_cmd_exec (struct dn_cli *cli, int argc, char **argv);
 
 #endif

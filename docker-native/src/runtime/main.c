@@ -1,6 +1,6 @@
 /* berth-runtime: an OCI runtime with runc's command line.
  *   berth-runtime [--root DIR] [--log FILE] [--log-format text|json] COMMAND ...
- * Commands: create, start, state, kill, delete, run, pause, resume, list. */
+ * Commands: create, start, state, kill, delete, run, exec, pause, resume, list. */
 #include "cli.h"
 #include "cleanup.h"
 #include "exeseal.h"
@@ -41,6 +41,7 @@ static const struct
   { "create", dn_cmd_create, true }, { "run", dn_cmd_run, true },        { "start", dn_cmd_start, false },
   { "state", dn_cmd_state, false },  { "kill", dn_cmd_kill, false },     { "delete", dn_cmd_delete, false },
   { "pause", dn_cmd_pause, false },  { "resume", dn_cmd_resume, false }, { "list", dn_cmd_list, false },
+  { "exec", dn_cmd_exec, true },
 };
 
 int
@@ -74,7 +75,7 @@ main (int argc, char **argv)
         return dn_cli_usage ("--systemd-cgroup is not supported; cgroups are managed through cgroupfs");
       case 'h':
         printf ("usage: %s [--root DIR] [--log FILE] [--log-format text|json] "
-                "create|start|state|kill|delete|run|pause|resume|list ...\n",
+                "create|start|state|kill|delete|run|exec|pause|resume|list ...\n",
                 prog);
         return DN_EXIT_OK;
       default:

@@ -513,8 +513,10 @@ def test_unlisted_namespaces_are_shared_with_host(runtime, make_bundle, ns):
 
 
 def test_network_namespace_has_only_loopback(runtime, make_bundle):
-    out = assert_ok(run_sh(runtime, make_bundle, "ls /sys/class/net"))
-    assert out.split() == ["lo"]
+    out = assert_ok(run_sh(runtime, make_bundle, "ls /sys/class/net; cat /sys/class/net/lo/flags"))
+    names, flags = out.split()
+    assert names == "lo"
+    assert int(flags, 16) & 0x1  # IFF_UP: runc brings lo up in a namespace it creates
 
 
 # ---------------------------------------------------------------- cgroups

@@ -49,17 +49,17 @@ test_good_spec (void)
       failures++;
       return;
     }
-  CHECK (s->uid == 1000 && s->gid == 100);
-  CHECK (s->n_additional_gids == 2 && s->additional_gids[1] == 6);
-  CHECK (s->has_umask && s->umask == 022);
-  CHECK (strcmp (s->args[0], "sh") == 0 && s->args[3] == NULL);
-  CHECK (strcmp (s->cwd, "/tmp") == 0);
-  CHECK (s->caps[DN_CAP_BOUNDING] == ((1ULL << 5) | (1ULL << 0)));
-  CHECK (s->caps[DN_CAP_EFFECTIVE] == (1ULL << 5));
-  CHECK (s->caps[DN_CAP_AMBIENT] == 0);
-  CHECK (s->n_rlimits == 1 && s->rlimits[0].resource == RLIMIT_NOFILE && s->rlimits[0].soft == 1024
-         && s->rlimits[0].hard == 2048);
-  CHECK (s->no_new_privileges && s->has_oom_score_adj && s->oom_score_adj == 500);
+  CHECK (s->process.uid == 1000 && s->process.gid == 100);
+  CHECK (s->process.n_additional_gids == 2 && s->process.additional_gids[1] == 6);
+  CHECK (s->process.has_umask && s->process.umask == 022);
+  CHECK (strcmp (s->process.args[0], "sh") == 0 && s->process.args[3] == NULL);
+  CHECK (strcmp (s->process.cwd, "/tmp") == 0);
+  CHECK (s->process.caps[DN_CAP_BOUNDING] == ((1ULL << 5) | (1ULL << 0)));
+  CHECK (s->process.caps[DN_CAP_EFFECTIVE] == (1ULL << 5));
+  CHECK (s->process.caps[DN_CAP_AMBIENT] == 0);
+  CHECK (s->process.n_rlimits == 1 && s->process.rlimits[0].resource == RLIMIT_NOFILE
+         && s->process.rlimits[0].soft == 1024 && s->process.rlimits[0].hard == 2048);
+  CHECK (s->process.no_new_privileges && s->process.has_oom_score_adj && s->process.oom_score_adj == 500);
   CHECK (strcmp (s->rootfs, "/") == 0 && s->root_readonly);
   CHECK (strcmp (s->hostname, "box") == 0);
   CHECK (s->n_mounts == 3);
@@ -138,7 +138,64 @@ test_bad_specs (void)
   struct dn_spec *s = NULL;
   CHECK (dn_spec_parse ("[1]", "/b", &s, &err) < 0 && strstr (err->msg, "expected a JSON object"));
   dn_error_release (&err);
+  /* Every message of config.json says so once, however deep the field. */
+  cleanup_free char *msg = parse_variant ("\"uid\": 1000", "\"uid\": \"x\"");
+  static const char *prefix = "config.json: process.user.uid: ";
+  CHECK (msg && strncmp (msg, prefix, strlen (prefix)) == 0 && strstr (msg + 1, "config.json") == NULL);
   CHECK (dn_spec_load ("/nonexistent-bundle", &s, &err) < 0 && strstr (err->msg, "/nonexistent-bundle"));
+  dn_error_release (&err);
+}
+
+/* The process section on its own, as `exec --process FILE` gives it. */
+static void
+test_standalone_process (void)
+{
+  static const char *text = "{\"terminal\": true, \"consoleSize\": {\"height\": 24, \"width\": 80},"
+                            " \"user\": {\"uid\": 65534, \"gid\": 65534, \"additionalGids\": [5]},"
+                            " \"args\": [\"sh\", \"-c\", \"id\"], \"env\": [\"PATH=/bin\", \"A=b\"], \"cwd\": \"/home\","
+                            " \"capabilities\": {\"bounding\": [\"CAP_KILL\"], \"effective\": []},"
+                            " \"rlimits\": [{\"type\": \"RLIMIT_NPROC\", \"soft\": 10, \"hard\": 20}],"
+                            " \"noNewPrivileges\": false}";
+  dn_error_t err = NULL;
+  struct dn_process *p = NULL;
+  CHECK (dn_process_parse (text, &p, &err) == 0);
+  if (p == NULL)
+    {
+      fprintf (stderr, "standalone parse failed: %s\n", err ? err->msg : "?");
+      failures++;
+      return;
+    }
+  CHECK (p->terminal && p->console_height == 24 && p->console_width == 80);
+  CHECK (p->uid == 65534 && p->gid == 65534 && p->n_additional_gids == 1 && p->additional_gids[0] == 5);
+  CHECK (strcmp (p->args[2], "id") == 0 && p->args[3] == NULL);
+  CHECK (strcmp (p->env[1], "A=b") == 0 && p->env[2] == NULL);
+  CHECK (strcmp (p->cwd, "/home") == 0);
+  CHECK (p->has_caps && p->caps[DN_CAP_BOUNDING] == (1ULL << 5) && p->caps[DN_CAP_EFFECTIVE] == 0);
+  CHECK (p->n_rlimits == 1 && p->rlimits[0].resource == RLIMIT_NPROC && p->rlimits[0].hard == 20);
+  /* Present but false is not absent: exec falls back to the container's only when absent. */
+  CHECK (p->has_no_new_privileges && !p->no_new_privileges);
+  dn_process_free (p);
+
+  /* What is left out stays unset, so exec can tell and take the container's. */
+  p = NULL;
+  CHECK (dn_process_parse ("{\"args\": [\"true\"]}", &p, &err) == 0);
+  if (p)
+    {
+      CHECK (!p->has_caps && p->n_rlimits == 0 && !p->has_no_new_privileges && !p->terminal);
+      CHECK (strcmp (p->cwd, "/") == 0 && p->env[0] == NULL && p->uid == 0);
+      dn_process_free (p);
+    }
+
+  p = NULL;
+  CHECK (dn_process_parse ("{\"args\": []}", &p, &err) < 0 && p == NULL);
+  CHECK (err && strcmp (err->msg, "process.args must not be empty") == 0);
+  dn_error_release (&err);
+  CHECK (dn_process_parse ("{\"args\": [\"x\"], \"user\": {\"uid\": \"0\"}}", &p, &err) < 0);
+  CHECK (err && strcmp (err->msg, "process.user.uid: expected int") == 0);
+  dn_error_release (&err);
+  CHECK (dn_process_parse ("[]", &p, &err) < 0 && strstr (err->msg, "expected object"));
+  dn_error_release (&err);
+  CHECK (dn_process_parse ("{", &p, &err) < 0 && strstr (err->msg, "invalid JSON"));
   dn_error_release (&err);
 }
 
@@ -212,6 +269,7 @@ main (void)
 {
   test_good_spec ();
   test_bad_specs ();
+  test_standalone_process ();
   test_signals ();
   test_resolve_in_root ();
   if (failures)
