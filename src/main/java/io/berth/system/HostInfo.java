@@ -20,7 +20,11 @@ public class HostInfo {
 
 	private final String hostname;
 
+	private final String cgroupVersion;
+
 	public HostInfo() {
+		// cgroup2 mounted at the root exposes cgroup.controllers there; a v1 (or hybrid) tree does not.
+		this.cgroupVersion = Files.exists(Path.of("/sys/fs/cgroup/cgroup.controllers")) ? "2" : "1";
 		this.kernelVersion = read("/proc/sys/kernel/osrelease").trim();
 		this.hostname = read("/proc/sys/kernel/hostname").trim();
 		Matcher name = Pattern.compile("(?m)^PRETTY_NAME=\"?([^\"\\n]*)\"?$").matcher(read("/etc/os-release"));
@@ -43,6 +47,11 @@ public class HostInfo {
 
 	public String hostname() {
 		return this.hostname;
+	}
+
+	/** {@code "1"} or {@code "2"}: how the cgroup hierarchy at {@code /sys/fs/cgroup} is mounted. */
+	public String cgroupVersion() {
+		return this.cgroupVersion;
 	}
 
 	public int cpus() {

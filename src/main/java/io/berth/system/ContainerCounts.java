@@ -1,0 +1,12 @@
+package io.berth.system;
+
+/**
+ * Containers by state, as {@code /info} reports them.
+ *
+ * @param stopped created, exited or dead: everything neither running nor paused, as dockerd counts it
+ */
+public record ContainerCounts(int total, int running, int paused, int stopped) {
+
+	public static final ContainerCounts NONE = new ContainerCounts(0, 0, 0, 0);
+
+}
