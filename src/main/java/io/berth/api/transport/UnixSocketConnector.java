@@ -6,6 +6,7 @@ import java.net.UnixDomainSocketAddress;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 
 import org.apache.catalina.connector.Connector;
 import org.apache.coyote.http11.Http11NioProtocol;
@@ -15,8 +16,9 @@ import org.springframework.boot.web.server.WebServerFactoryCustomizer;
 import org.springframework.stereotype.Component;
 
 /**
- * Adds the Docker API's unix-socket connector to the embedded Tomcat, beside the dashboard's TCP connector.
- * Tomcat creates the socket with mode 0660; as the daemon runs as root, the owner is root.
+ * Adds the Docker API's unix-socket connector to the embedded Tomcat, beside the dashboard's TCP connector. Tomcat
+ * listens on a private socket (see {@link InternalSocket}); {@link ApiFront} owns the public one, which this class
+ * checks first: a live socket means another daemon, a stale file from a crash is removed.
  */
 @Component
 class UnixSocketConnector implements WebServerFactoryCustomizer<TomcatServletWebServerFactory> {
@@ -26,15 +28,18 @@ class UnixSocketConnector implements WebServerFactoryCustomizer<TomcatServletWeb
 
 	private final Path socket;
 
-	UnixSocketConnector(ApiProperties properties) {
+	private final Path internal;
+
+	UnixSocketConnector(ApiProperties properties, InternalSocket internal) {
 		this.socket = Path.of(properties.socket());
+		this.internal = internal.path();
 	}
 
 	@Override
 	public void customize(TomcatServletWebServerFactory factory) {
 		prepareSocketPath();
 		Connector connector = new Connector(Http11NioProtocol.class.getName());
-		connector.setProperty("unixDomainSocketPath", this.socket.toString());
+		connector.setProperty("unixDomainSocketPath", this.internal.toString());
 		connector.setProperty("unixDomainSocketPathPermissions", "rw-rw----");
 		// The hijacked attach and exec streams and the event stream stay open for as long as containers run.
 		connector.setProperty("connectionTimeout", "-1");
@@ -44,10 +49,12 @@ class UnixSocketConnector implements WebServerFactoryCustomizer<TomcatServletWeb
 		factory.addAdditionalConnectors(connector);
 	}
 
-	/** A live socket means another daemon owns it; a stale file from a crash is removed. */
 	private void prepareSocketPath() {
 		try {
 			Files.createDirectories(this.socket.toAbsolutePath().getParent());
+			Files.createDirectories(this.internal.getParent());
+			Files.setPosixFilePermissions(this.internal.getParent(), PosixFilePermissions.fromString("rwx------"));
+			Files.deleteIfExists(this.internal);
 			if (Files.exists(this.socket)) {
 				if (isListening(this.socket)) {
 					StartupFailure.exit("Another daemon is already listening on " + this.socket + ".");

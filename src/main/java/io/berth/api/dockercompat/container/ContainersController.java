@@ -1,6 +1,7 @@
 package io.berth.api.dockercompat.container;
 
 import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -163,31 +164,36 @@ class ContainersController {
 		return ResponseEntity.noContent().build();
 	}
 
-	/** Sends the 200 headers at once (docker run blocks on them before it starts), the body when the wait ends. */
+	/**
+	 * Sends the 200 headers at once (docker run blocks on them before it starts) and the body when the wait ends. It
+	 * runs on the request thread: the servlet response is flushed directly, which async responses did not do here.
+	 */
 	@PostMapping("/containers/{id}/wait")
-	ResponseEntity<StreamingResponseBody> waitFor(@PathVariable String id,
-			@RequestParam(required = false) String condition) {
+	void waitFor(@PathVariable String id, @RequestParam(required = false) String condition,
+			jakarta.servlet.http.HttpServletResponse response) throws IOException {
 		CompletableFuture<ExitStatus> future = this.lifecycle.waitFor(id, condition);
-		StreamingResponseBody body = (out) -> {
-			out.flush();
-			ExitStatus status;
-			try {
-				status = future.get();
-			}
-			catch (InterruptedException ex) {
-				Thread.currentThread().interrupt();
-				return;
-			}
-			catch (ExecutionException ex) {
-				status = new ExitStatus(-1, ex.getCause().getMessage());
-			}
-			String error = (status.error() == null) ? "null"
-					: "{\"Message\":" + io.berth.api.dockercompat.JsonText.quote(status.error()) + "}";
-			out.write(("{\"Error\":" + error + ",\"StatusCode\":" + status.statusCode() + "}\n")
-				.getBytes(StandardCharsets.UTF_8));
-			out.flush();
-		};
-		return ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON).body(body);
+		response.setStatus(200);
+		response.setContentType("application/json");
+		OutputStream out = response.getOutputStream();
+		// JSON decoders skip this newline; it makes the flush carry the headers.
+		out.write('\n');
+		response.flushBuffer();
+		ExitStatus status;
+		try {
+			status = future.get();
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			return;
+		}
+		catch (ExecutionException ex) {
+			status = new ExitStatus(-1, ex.getCause().getMessage());
+		}
+		String error = (status.error() == null) ? "null"
+				: "{\"Message\":" + io.berth.api.dockercompat.JsonText.quote(status.error()) + "}";
+		out.write(("{\"Error\":" + error + ",\"StatusCode\":" + status.statusCode() + "}\n")
+			.getBytes(StandardCharsets.UTF_8));
+		response.flushBuffer();
 	}
 
 	@PostMapping("/containers/prune")

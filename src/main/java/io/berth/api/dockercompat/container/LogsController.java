@@ -5,6 +5,8 @@ import java.io.OutputStream;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+
+import jakarta.servlet.http.HttpServletResponse;
 import java.util.concurrent.CompletableFuture;
 
 import io.berth.api.dockercompat.QueryParams;
@@ -36,11 +38,16 @@ class LogsController {
 		this.lifecycle = lifecycle;
 	}
 
+	/**
+	 * Streams on the request thread, flushing the servlet response after each record, so {@code logs -f} shows lines
+	 * as they are written (async response bodies were not flushed to the client here).
+	 */
 	@GetMapping("/containers/{id}/logs")
-	ResponseEntity<StreamingResponseBody> logs(@PathVariable String id, @RequestParam(required = false) String follow,
+	void logs(@PathVariable String id, @RequestParam(required = false) String follow,
 			@RequestParam(required = false) String stdout, @RequestParam(required = false) String stderr,
 			@RequestParam(required = false) String since, @RequestParam(required = false) String until,
-			@RequestParam(required = false) String timestamps, @RequestParam(required = false) String tail) {
+			@RequestParam(required = false) String timestamps, @RequestParam(required = false) String tail,
+			HttpServletResponse response) throws IOException {
 		Container c = this.containers.get(id);
 		boolean out = QueryParams.bool(stdout);
 		boolean err = QueryParams.bool(stderr);
@@ -53,20 +60,16 @@ class LogsController {
 		boolean stamps = QueryParams.bool(timestamps);
 		CompletableFuture<?> stop = following ? this.lifecycle.waitFor(c.getId(), "not-running")
 				: CompletableFuture.completedFuture(null);
-		java.nio.file.Path file = this.lifecycle.logFile(c);
-		StreamingResponseBody body = (os) -> {
-			os.flush();
-			JsonFileLog.read(file, q, stop, (entry) -> {
-				byte[] text = ((stamps ? entry.time().toString() + " " : "") + entry.text())
-					.getBytes(StandardCharsets.UTF_8);
-				write(os, tty, entry.stderr(), text);
-				return true;
-			});
-		};
-		return ResponseEntity.ok()
-			.contentType(MediaType.parseMediaType(tty ? "application/vnd.docker.raw-stream"
-					: "application/vnd.docker.raw-stream"))
-			.body(body);
+		response.setStatus(200);
+		response.setContentType("application/vnd.docker.raw-stream");
+		OutputStream os = response.getOutputStream();
+		response.flushBuffer();
+		JsonFileLog.read(this.lifecycle.logFile(c), q, stop, (entry) -> {
+			byte[] text = ((stamps ? entry.time().toString() + " " : "") + entry.text()).getBytes(StandardCharsets.UTF_8);
+			write(os, tty, entry.stderr(), text);
+			response.flushBuffer();
+			return true;
+		});
 	}
 
 	static void write(OutputStream os, boolean tty, boolean stderr, byte[] payload) throws IOException {
@@ -76,7 +79,6 @@ class LogsController {
 					(byte) (n >>> 8), (byte) n });
 		}
 		os.write(payload);
-		os.flush();
 	}
 
 	private static Instant time(String s) {
