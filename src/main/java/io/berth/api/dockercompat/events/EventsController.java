@@ -1,8 +1,12 @@
 package io.berth.api.dockercompat.events;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
+import java.io.OutputStream;
 import java.time.Instant;
+import java.util.Optional;
+import java.util.concurrent.LinkedBlockingQueue;
+
+import jakarta.servlet.http.HttpServletResponse;
 
 import io.berth.api.dockercompat.DockerTimestamp;
 import io.berth.api.dockercompat.FilterArgs;
@@ -14,12 +18,9 @@ import io.berth.events.EventSubscription;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.json.JsonMapper;
 
-import org.springframework.http.MediaType;
-import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
-import org.springframework.web.servlet.mvc.method.annotation.ResponseBodyEmitter;
 
 /**
  * {@code GET /events}: the status line and headers go out at once, then one JSON object per event, each in its own
@@ -28,9 +29,6 @@ import org.springframework.web.servlet.mvc.method.annotation.ResponseBodyEmitter
  */
 @RestController
 class EventsController {
-
-	/** An async timeout of zero or less means none: the stream lasts as long as the client listens. */
-	private static final long NO_TIMEOUT = -1;
 
 	private final EventLog events;
 
@@ -41,10 +39,15 @@ class EventsController {
 		this.json = json;
 	}
 
+	/**
+	 * Streams on the request thread, flushing the servlet response after each event: headers go out at once and each
+	 * event as it happens (async response bodies were not flushed to the client here).
+	 */
 	@GetMapping("/events")
-	ResponseEntity<ResponseBodyEmitter> events(@RequestParam(required = false) @Nullable String since,
+	void events(@RequestParam(required = false) @Nullable String since,
 			@RequestParam(required = false) @Nullable String until,
-			@RequestParam(required = false) @Nullable String filters) {
+			@RequestParam(required = false) @Nullable String filters, HttpServletResponse response)
+			throws IOException {
 		Instant from = DockerTimestamp.parse("since", since);
 		Instant to = DockerTimestamp.parse("until", until);
 		if (from != null && to != null && to.isBefore(from)) {
@@ -52,27 +55,34 @@ class EventsController {
 					"`since` time (" + since + ") cannot be after `until` time (" + until + ")");
 		}
 		EventFilter filter = new EventFilter(FilterArgs.parse(filters).validate(EventFilter.KEYS).values());
-		ResponseBodyEmitter emitter = new ResponseBodyEmitter(NO_TIMEOUT);
-		EventSubscription subscription = this.events.subscribe(filter, from, to, (event) -> send(emitter, event));
-		subscription.ended().thenRun(emitter::complete);
-		emitter.onCompletion(subscription::cancel);
-		emitter.onTimeout(subscription::cancel);
-		emitter.onError((ex) -> subscription.cancel());
-		return ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON).body(emitter);
+		LinkedBlockingQueue<Optional<EngineEvent>> queue = new LinkedBlockingQueue<>();
+		response.setStatus(200);
+		response.setContentType("application/json");
+		OutputStream out = response.getOutputStream();
+		response.flushBuffer();
+		try (EventSubscription subscription = this.events.subscribe(filter, from, to,
+				(event) -> queue.add(Optional.of(event)))) {
+			subscription.ended().thenRun(() -> queue.add(Optional.empty()));
+			while (true) {
+				Optional<EngineEvent> next = queue.take();
+				if (next.isEmpty()) {
+					return;
+				}
+				out.write(line(next.get()));
+				response.flushBuffer();
+			}
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
 	}
 
-	private void send(ResponseBodyEmitter emitter, EngineEvent event) {
+	private byte[] line(EngineEvent event) {
 		byte[] body = this.json.writeValueAsBytes(EventMessage.of(event));
 		byte[] line = new byte[body.length + 1];
 		System.arraycopy(body, 0, line, 0, body.length);
 		line[body.length] = '\n';
-		try {
-			emitter.send(line, MediaType.APPLICATION_JSON);
-		}
-		catch (IOException ex) {
-			// The client went away; throwing ends the subscription.
-			throw new UncheckedIOException(ex);
-		}
+		return line;
 	}
 
 }
