@@ -1,24 +1,33 @@
 # Berth: the two commands of the README, and the pieces they are made of.
-#   make run    build everything and start Berth
-#   make test   build everything and run every test (needs root)
-.PHONY: deps build run test native-test clean
+#   make run    build everything and start the daemon (as root)
+#   make test   build everything and run every test (as root)
+MVN ?= mvn -B -q
+ARGS ?=
+
+.PHONY: deps native build run test native-test engine-test clean
 
 deps:
 	@.ci/install-deps
 
-build: deps
+native: deps
 	$(MAKE) -C docker-native all
 
-# The daemon and dashboard arrive with the engine (issue 3); until then
-# `run` builds the native runtime and monitor and says where they are.
-run: build
-	@echo "built docker-native/build/berth-runtime and docker-native/build/berth-monitor"
-	@echo "the Berth daemon is not part of this tree yet"
+# target/berth.jar, without running tests.
+build: native
+	$(MVN) -DskipTests package
 
-native-test: build
+run: build
+	java -jar target/berth.jar $(ARGS)
+
+native-test: native
 	$(MAKE) -C docker-native check
 
-test: native-test
+# Unit tests, then the integration tests against target/berth.jar and the real docker CLI.
+engine-test: native
+	$(MVN) verify
+
+test: native-test engine-test
 
 clean:
 	$(MAKE) -C docker-native clean
+	rm -rf target
