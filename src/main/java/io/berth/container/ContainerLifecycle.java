@@ -6,10 +6,14 @@ import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardWatchEventKinds;
+import java.nio.file.WatchKey;
+import java.nio.file.WatchService;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
@@ -228,7 +232,7 @@ public class ContainerLifecycle {
 				return;
 			}
 			ContainerFiles files = ContainerFiles.of(this.paths, id);
-			ExitRecord rec = this.monitors.readExit(files.exitFile())
+			ExitRecord rec = awaitExitRecord(files.exitFile())
 				.orElse(new ExitRecord(255, 0, false, Instant.EPOCH, Instant.now()));
 			boolean removing = c.getState() == ContainerState.REMOVING;
 			c.exited(rec.exitCode(), rec.oomKilled(), rec.finishedAt());
@@ -239,7 +243,13 @@ public class ContainerLifecycle {
 				return;
 			}
 			if (autoRemove(c)) {
-				removeStopped(c, true);
+				try {
+					removeStopped(c, true);
+				}
+				catch (RuntimeException ex) {
+					logger.error("cannot remove " + id + " after it exited: " + ex.getMessage());
+					live(id).removed.complete(new ExitStatus(c.getExitCode(), ex.getMessage()));
+				}
 			}
 			else if (shouldRestart(c)) {
 				c.restarting();
@@ -247,6 +257,39 @@ public class ContainerLifecycle {
 				long delay = Math.min(100L << Math.min(c.getRestartCount(), 10), 60_000L);
 				this.restarts.schedule(() -> restartAfterPolicy(id), delay, TimeUnit.MILLISECONDS);
 			}
+		}
+	}
+
+	/**
+	 * The monitor writes the exit record last, after unmounting and deleting, and it may close its socket a moment
+	 * before; so wait for the file (on inotify, bounded) rather than read a record that is not there yet.
+	 */
+	private Optional<ExitRecord> awaitExitRecord(Path exitFile) {
+		Optional<ExitRecord> rec = this.monitors.readExit(exitFile);
+		if (rec.isPresent()) {
+			return rec;
+		}
+		try (WatchService watch = exitFile.getFileSystem().newWatchService()) {
+			// The monitor renames the record into place, which inotify reports as a creation.
+			exitFile.getParent().register(watch, StandardWatchEventKinds.ENTRY_CREATE);
+			long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+			while ((rec = this.monitors.readExit(exitFile)).isEmpty()) {
+				long left = deadline - System.nanoTime();
+				WatchKey key = (left > 0) ? watch.poll(left, TimeUnit.NANOSECONDS) : null;
+				if (key == null) {
+					return this.monitors.readExit(exitFile);
+				}
+				key.pollEvents();
+				key.reset();
+			}
+			return rec;
+		}
+		catch (IOException ex) {
+			return this.monitors.readExit(exitFile);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			return Optional.empty();
 		}
 	}
 

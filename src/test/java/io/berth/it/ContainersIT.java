@@ -1,0 +1,178 @@
+package io.berth.it;
+
+import java.util.List;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The container lifecycle and isolation, driven end to end by the real docker CLI against a real daemon that uses
+ * berth-runtime; {@link RuncContainersIT} runs the same cases with runc as the runtime.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class ContainersIT {
+
+	private BerthDaemon daemon;
+
+	/** Extra daemon arguments, such as another OCI runtime. */
+	protected String[] daemonArgs() {
+		return new String[0];
+	}
+
+	@BeforeAll
+	void start() throws Exception {
+		this.daemon = BerthDaemon.start(daemonArgs());
+		BusyboxImage.importInto(this.daemon, "busybox:latest");
+	}
+
+	@AfterAll
+	void stop() throws Exception {
+		if (this.daemon != null) {
+			this.daemon.close();
+		}
+	}
+
+	private DockerCli.Result docker(String... args) {
+		return this.daemon.docker(args);
+	}
+
+	@Test
+	void runRmEchoPrintsHiAndLeavesNothing() {
+		DockerCli.Result r = docker("run", "--rm", "busybox", "echo", "hi").assertOk();
+		assertThat(r.out()).isEqualTo("hi\n");
+		assertThat(leftovers()).isBlank();
+	}
+
+	/** Containers left over, shown with their command so a failure says which test left them. */
+	private String leftovers() {
+		return docker("ps", "-a", "--format", "{{.ID}} {{.Command}} {{.Status}}").assertOk().out();
+	}
+
+	@Test
+	void exitCodeIsPropagated() {
+		assertThat(docker("run", "--rm", "busybox", "sh", "-c", "exit 3").exitCode()).isEqualTo(3);
+	}
+
+	@Test
+	void stdoutAndStderrAreKeptApart() {
+		DockerCli.Result r = docker("run", "--rm", "busybox", "sh", "-c", "echo out; echo err >&2").assertOk();
+		assertThat(r.out()).isEqualTo("out\n");
+		assertThat(r.err()).isEqualTo("err\n");
+	}
+
+	@Test
+	void shellIsPidOneWithTheContainersHostname() {
+		DockerCli.Result r = docker("run", "--rm", "--hostname", "box", "busybox", "sh", "-c", "echo $$; hostname")
+			.assertOk();
+		assertThat(r.out()).isEqualTo("1\nbox\n");
+	}
+
+	@Test
+	void rootIsAnOverlayAndHostPathsAreNotVisible() {
+		DockerCli.Result r = docker("run", "--rm", "busybox", "sh", "-c",
+				"grep ' / ' /proc/mounts | cut -d' ' -f3; test -e /work && echo leak || echo clean").assertOk();
+		assertThat(r.out()).isEqualTo("overlay\nclean\n");
+	}
+
+	@Test
+	void defaultHardeningMatchesDocker() {
+		DockerCli.Result r = docker("run", "--rm", "busybox", "sh", "-c",
+				"grep -E '^(CapEff|Seccomp):' /proc/self/status; mount -t tmpfs none /mnt && echo mounted;"
+						+ " echo 1 > /proc/sysrq-trigger && echo wrote-sysrq; echo done")
+			.assertOk();
+		assertThat(r.out()).contains("CapEff:\t00000000a80425fb").contains("Seccomp:\t2").contains("done");
+		assertThat(r.out()).doesNotContain("mounted").doesNotContain("wrote-sysrq");
+	}
+
+	@Test
+	void memoryLimitKillsAnAllocationWithOomKilled() {
+		DockerCli.Result r = docker("run", "--name", "oom", "-m", "32m", "busybox", "dd", "if=/dev/zero",
+				"of=/dev/null", "bs=200M", "count=1");
+		assertThat(r.exitCode()).isEqualTo(137);
+		assertThat(docker("inspect", "-f", "{{.State.OOMKilled}} {{.State.ExitCode}}", "oom").assertOk().out())
+			.isEqualTo("true 137\n");
+		docker("rm", "oom").assertOk();
+	}
+
+	@Test
+	void pidsLimitStopsAForkBomb() {
+		DockerCli.Result r = docker("run", "--rm", "--pids-limit", "10", "busybox", "sh", "-c",
+				"for i in $(seq 1 30); do sleep 3 & done; wait");
+		assertThat(r.exitCode()).isNotZero();
+		assertThat(r.err()).contains("can't fork: Resource temporarily unavailable");
+		DockerCli.Result unlimited = docker("run", "--rm", "busybox", "sh", "-c",
+				"for i in $(seq 1 30); do sleep 1 & done; wait; echo forked");
+		assertThat(unlimited.out()).isEqualTo("forked\n");
+	}
+
+	@Test
+	void privilegedGetsTheHostsBoundingSet() throws Exception {
+		String host = java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/self/status"))
+			.stream()
+			.filter((l) -> l.startsWith("CapBnd:"))
+			.findFirst()
+			.orElseThrow()
+			.split("\\s+")[1];
+		DockerCli.Result r = docker("run", "--rm", "--privileged", "busybox", "grep", "CapEff", "/proc/self/status")
+			.assertOk();
+		assertThat(r.out()).isEqualTo("CapEff:\t" + host + "\n");
+	}
+
+	@Test
+	void detachedContainerShowsInPsAndStopsAndIsRemoved() {
+		String id = docker("run", "-d", "--name", "sleeper", "-l", "team=dock", "busybox", "sleep", "300").assertOk()
+			.out()
+			.trim();
+		assertThat(id).hasSize(64);
+		assertThat(docker("ps", "--format", "{{.Names}} {{.Status}}").assertOk().out()).startsWith("sleeper Up");
+		assertThat(docker("ps", "-q", "--filter", "label=team=dock").assertOk().out().trim())
+			.isEqualTo(id.substring(0, 12));
+		assertThat(docker("rm", "sleeper").exitCode()).isEqualTo(1);
+		docker("stop", "-t", "1", "sleeper").assertOk();
+		assertThat(docker("inspect", "-f", "{{.State.Status}}", "sleeper").assertOk().out()).isEqualTo("exited\n");
+		docker("rm", "sleeper").assertOk();
+		assertThat(docker("ps", "-aq", "--filter", "name=sleeper").assertOk().out()).isBlank();
+	}
+
+	@Test
+	void logsShowWhatTheContainerPrinted() {
+		docker("run", "--name", "talker", "busybox", "sh", "-c", "echo one; echo two >&2; echo three").assertOk();
+		DockerCli.Result all = docker("logs", "talker").assertOk();
+		assertThat(all.out()).isEqualTo("one\nthree\n");
+		assertThat(all.err()).isEqualTo("two\n");
+		docker("run", "--name", "counter", "busybox", "sh", "-c", "echo a; echo b; echo c").assertOk();
+		assertThat(docker("logs", "--tail", "1", "counter").assertOk().out()).isEqualTo("c\n");
+		docker("rm", "counter").assertOk();
+		assertThat(docker("logs", "-t", "talker").assertOk().out()).matches("(?s)\\d{4}-\\d\\d-\\d\\dT.*Z one\n.*");
+		docker("rm", "talker").assertOk();
+	}
+
+	@Test
+	void badInputGetsClearErrors() {
+		assertThat(docker("run", "--rm", "--name", "bad name", "busybox", "true").err())
+			.contains("Invalid container name");
+		assertThat(docker("run", "--rm", "-m", "1k", "busybox", "true").err())
+			.contains("Minimum memory limit allowed is 6MB");
+		assertThat(docker("run", "--rm", "-v", "/nonexistent-berth-src:/data", "busybox", "true").err())
+			.contains("bind source path does not exist");
+		assertThat(docker("run", "--rm", "-v", "/tmp:/../../etc", "busybox", "true").exitCode()).isNotZero();
+		assertThat(docker("run", "--rm", "--cpus", "1000", "busybox", "true").err()).contains("Range of CPUs");
+		assertThat(docker("ps", "-aq", "--filter", "status=created").assertOk().out()).isBlank();
+	}
+
+	@Test
+	void unknownContainerIsA404() {
+		DockerCli.Result r = docker("stop", "nosuchcontainer");
+		assertThat(r.exitCode()).isEqualTo(1);
+		assertThat(r.err()).contains("No such container: nosuchcontainer");
+	}
+
+	static List<String> lines(String s) {
+		return s.lines().toList();
+	}
+
+}
