@@ -34,6 +34,9 @@ int dn_cli_parse_id (int argc, char **argv, const char *flag_long, char flag_sho
 
 /* Waits for our child pid, passing on INT, TERM, HUP, QUIT, USR1, USR2 and WINCH. */
 int dn_cli_wait_forwarding (pid_t pid, int *status, dn_error_t *err);
+/* Blocks the forwarded signals before the process exists, so one that comes
+ * early is queued for it instead of killing the runtime; children reset their mask. */
+int dn_cli_block_forwarded (dn_error_t *err);
 /* The exit status, or 128+signal when a signal ended the process. */
 int dn_cli_exit_code (int status);
 

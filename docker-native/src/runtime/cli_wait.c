@@ -18,16 +18,32 @@ dn_cli_exit_code (int status)
   return 128 + WTERMSIG (status);
 }
 
+static void
+forwarded_set (sigset_t *set)
+{
+  sigemptyset (set);
+  sigaddset (set, SIGCHLD);
+  for (size_t i = 0; i < sizeof forwarded / sizeof forwarded[0]; i++)
+    sigaddset (set, forwarded[i]);
+}
+
+int
+dn_cli_block_forwarded (dn_error_t *err)
+{
+  sigset_t set;
+  forwarded_set (&set);
+  if (sigprocmask (SIG_BLOCK, &set, NULL) < 0)
+    return dn_make_error (err, errno, "block signals");
+  return 0;
+}
+
 int
 dn_cli_wait_forwarding (pid_t pid, int *status, dn_error_t *err)
 {
   sigset_t set;
-  sigemptyset (&set);
-  sigaddset (&set, SIGCHLD);
-  for (size_t i = 0; i < sizeof forwarded / sizeof forwarded[0]; i++)
-    sigaddset (&set, forwarded[i]);
-  if (sigprocmask (SIG_BLOCK, &set, NULL) < 0)
-    return dn_make_error (err, errno, "block signals");
+  forwarded_set (&set);
+  if (dn_cli_block_forwarded (err) < 0)
+    return -1;
   cleanup_close int sfd = signalfd (-1, &set, SFD_CLOEXEC);
   if (sfd < 0)
     return dn_make_error (err, errno, "signalfd");

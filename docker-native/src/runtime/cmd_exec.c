@@ -66,6 +66,8 @@ dn_cmd_exec (struct dn_cli *cli, int argc, char **argv)
 
   dn_error_t err = NULL;
   pid_t pid;
+  if (!detach && dn_cli_block_forwarded (&err) < 0)
+    return dn_cli_fail (&err);
   if (dn_container_exec (&o, &pid, &err) < 0)
     return dn_cli_fail (&err);
   if (detach)

@@ -14,6 +14,8 @@ dn_cmd_run (struct dn_cli *cli, int argc, char **argv)
     return r;
   dn_error_t err = NULL;
   pid_t pid;
+  if (!detach && dn_cli_block_forwarded (&err) < 0)
+    return dn_cli_fail (&err);
   if (dn_container_create (&o, &pid, &err) < 0)
     return dn_cli_fail (&err);
   if (dn_container_start (cli->root, o.id, &err) < 0)
