@@ -1,5 +1,6 @@
-/* A minimal check macro for the C unit tests: each test binary returns the
- * number of failed checks, so 0 means pass. */
+/* The check macro of the C unit tests: each test binary returns non-zero when
+ * any check failed, so 0 means pass. An optional printf-style message says
+ * more about the values involved. */
 #ifndef DN_TEST_CHECK_H
 #define DN_TEST_CHECK_H
 
@@ -7,12 +8,14 @@
 
 static int failures;
 
-#define CHECK(cond)                                                                                                    \
+#define CHECK(cond, ...)                                                                                               \
   do                                                                                                                   \
     {                                                                                                                  \
       if (!(cond))                                                                                                     \
         {                                                                                                              \
-          fprintf (stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__, #cond);                                  \
+          fprintf (stderr, "%s:%d: check failed: %s", __FILE__, __LINE__, #cond);                                    \
+          __VA_OPT__ (fprintf (stderr, ": "); fprintf (stderr, __VA_ARGS__);)                                          \
+          fputc ('\n', stderr);                                                                                        \
           failures++;                                                                                                  \
         }                                                                                                              \
     }                                                                                                                  \

@@ -17,20 +17,7 @@
 #include <sys/wait.h>
 #include <time.h>
 
-static int failures;
-
-#define CHECK(cond, ...)                                                                                               \
-  do                                                                                                                   \
-    {                                                                                                                  \
-      if (!(cond))                                                                                                     \
-        {                                                                                                              \
-          failures++;                                                                                                  \
-          printf ("FAIL %s:%d: ", __FILE__, __LINE__);                                                                 \
-          printf (__VA_ARGS__);                                                                                        \
-          printf ("\n");                                                                                               \
-        }                                                                                                              \
-    }                                                                                                                  \
-  while (0)
+#include "check.h"
 
 #define ERRMSG(e) ((e) ? (e)->msg : "(no error)")
 

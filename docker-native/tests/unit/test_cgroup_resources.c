@@ -8,20 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
-static int failures;
-
-#define CHECK(cond, ...)                                                                                               \
-  do                                                                                                                   \
-    {                                                                                                                  \
-      if (!(cond))                                                                                                     \
-        {                                                                                                              \
-          failures++;                                                                                                  \
-          printf ("FAIL %s:%d: ", __FILE__, __LINE__);                                                                 \
-          printf (__VA_ARGS__);                                                                                        \
-          printf ("\n");                                                                                               \
-        }                                                                                                              \
-    }                                                                                                                  \
-  while (0)
+#include "check.h"
 
 /* Parses text as linux.resources; the JSON document is returned for the
  * borrowed unified member and must be put by the caller. */

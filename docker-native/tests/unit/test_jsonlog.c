@@ -6,18 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static int failures;
-
-#define CHECK(cond)                                                                                                    \
-  do                                                                                                                   \
-    {                                                                                                                  \
-      if (!(cond))                                                                                                     \
-        {                                                                                                              \
-          fprintf (stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__, #cond);                                   \
-          failures++;                                                                                                  \
-        }                                                                                                              \
-    }                                                                                                                  \
-  while (0)
+#include "check.h"
 
 static void
 check_escape (const char *in, size_t len, const char *want, int line)
