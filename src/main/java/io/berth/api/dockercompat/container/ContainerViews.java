@@ -1,6 +1,5 @@
 package io.berth.api.dockercompat.container;
 
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -11,6 +10,7 @@ import io.berth.container.Container;
 import io.berth.container.ContainerLifecycle;
 import io.berth.container.ContainerService;
 import io.berth.container.ContainerState;
+import io.berth.container.ContainerStatus;
 import io.berth.container.MountPlan;
 import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.json.JsonMapper;
@@ -45,7 +45,7 @@ class ContainerViews {
 		m.put("Ports", List.of());
 		m.put("Labels", this.containers.config(c).getOrDefault("Labels", Map.of()));
 		m.put("State", c.getState().dockerName());
-		m.put("Status", status(c));
+		m.put("Status", ContainerStatus.of(c, Instant.now()));
 		m.put("HostConfig", Map.of("NetworkMode", networkMode(c)));
 		m.put("NetworkSettings", Map.of("Networks", Map.of()));
 		m.put("Mounts", mounts(c));
@@ -136,63 +136,6 @@ class ContainerViews {
 			out.add(m);
 		}
 		return out;
-	}
-
-	/** Docker's status line, such as {@code Up 3 seconds} or {@code Exited (0) 2 minutes ago}. */
-	static String status(Container c) {
-		Instant now = Instant.now();
-		return switch (c.getState()) {
-			case RUNNING -> "Up " + human(Duration.between(c.getStartedAt(), now));
-			case PAUSED -> "Up " + human(Duration.between(c.getStartedAt(), now)) + " (Paused)";
-			case RESTARTING -> "Restarting (" + c.getExitCode() + ") "
-					+ human(Duration.between(finished(c), now)) + " ago";
-			case REMOVING -> "Removal In Progress";
-			case DEAD -> "Dead";
-			case EXITED -> "Exited (" + c.getExitCode() + ") " + human(Duration.between(finished(c), now)) + " ago";
-			default -> "Created";
-		};
-	}
-
-	private static Instant finished(Container c) {
-		return (c.getFinishedAt() != null) ? c.getFinishedAt() : c.getCreated();
-	}
-
-	/** go-units' HumanDuration. */
-	static String human(Duration d) {
-		long s = Math.max(d.getSeconds(), 0);
-		if (s < 1) {
-			return "Less than a second";
-		}
-		if (s == 1) {
-			return "1 second";
-		}
-		if (s < 60) {
-			return s + " seconds";
-		}
-		long min = s / 60;
-		if (min == 1) {
-			return "About a minute";
-		}
-		if (min < 60) {
-			return min + " minutes";
-		}
-		long h = Math.round(s / 3600.0);
-		if (h == 1) {
-			return "About an hour";
-		}
-		if (h < 48) {
-			return h + " hours";
-		}
-		if (h < 24 * 7 * 2) {
-			return (h / 24) + " days";
-		}
-		if (h < 24 * 30 * 2) {
-			return (h / 24 / 7) + " weeks";
-		}
-		if (h < 24 * 365 * 2) {
-			return (h / 24 / 30) + " months";
-		}
-		return (h / 24 / 365) + " years";
 	}
 
 	private static String time(Instant t) {
