@@ -24,7 +24,7 @@ native-test: native
 
 # Unit tests, then the integration tests against target/berth.jar and the real docker CLI.
 engine-test: native
-	$(MVN) verify
+	mvn -B verify
 
 test: native-test engine-test
 
