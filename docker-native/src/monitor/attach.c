@@ -16,7 +16,7 @@
 #include <unistd.h>
 
 #define REQUEST_MAX 256
-#define CLIENT_BUF_MAX (1024 * 1024)
+#define CLIENT_BUF_MAX (8 * 1024 * 1024)
 #define CLIENT_BUF_KEEP (64 * 1024)
 
 enum client_state

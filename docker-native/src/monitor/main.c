@@ -98,7 +98,7 @@
  *     not replayed (read the log). With stdin, bytes the client sends go to the container's
  *     stdin (discarded when the container has no stdin); when the client half-closes (or
  *     disconnects), the container's stdin is closed if --stdin-once, otherwise the client is
- *     just no longer read. Any number of clients; each has an output buffer of at most 1 MiB
+ *     just no longer read. Any number of clients; each has an output buffer of at most 8 MiB
  *     and is disconnected when it falls further behind. When the container has exited, each
  *     client gets its remaining output (up to 5 s) and is then closed. A bare "ATTACH"
  *     streams nothing and closes at the exit: a way to wait.

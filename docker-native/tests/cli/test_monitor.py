@@ -490,7 +490,7 @@ def test_several_clients_and_a_stuck_one(monitor):
     script = "read x; i=0; while [ $i -lt 64 ]; do head -c 65535 /dev/zero | tr '\\0' y; echo; i=$((i+1)); done"
     m = monitor(["sh", "-c", script], ["--stdin", "--start"])
     m.launch()
-    stuck = m.attach("stdout")  # never reads: must be dropped, not block anything
+    stuck = m.attach("stdout")  # never reads: it must not hold up the other clients or the log
     reader = m.attach("stdin", "stdout")
     small = m.attach("stderr")
     reader.sock.sendall(b"go\n")

@@ -264,7 +264,7 @@ public class ContainerLifecycle {
 	 * The monitor writes the exit record last, after unmounting and deleting, and it may close its socket a moment
 	 * before; so wait for the file (on inotify, bounded) rather than read a record that is not there yet.
 	 */
-	private Optional<ExitRecord> awaitExitRecord(Path exitFile) {
+	Optional<ExitRecord> awaitExitRecord(Path exitFile) {
 		Optional<ExitRecord> rec = this.monitors.readExit(exitFile);
 		if (rec.isPresent()) {
 			return rec;

@@ -86,6 +86,38 @@ public class MonitorClient {
 		}
 	}
 
+	/** The socket of an exec's monitor. */
+	public Path execSocketOf(String execId) {
+		return this.paths.monitors().resolve("x" + execId.substring(0, 31) + ".sock");
+	}
+
+	/**
+	 * Starts a monitor in exec mode for a process in a running container; with {@code start} the process runs at once,
+	 * otherwise on START. @throws RuntimeCommandException with the runtime's message
+	 */
+	public void launchExec(ExecMonitorSpec spec) {
+		List<String> cmd = new ArrayList<>(List.of(this.binaries.monitor().toString(), "--exec-process",
+				spec.processFile().toString(), "--runtime", this.binaries.runtime().toString(), "--runtime-root",
+				this.paths.runtimeRoot().toString(), "--id", spec.containerId(), "--exit-file",
+				spec.exitFile().toString(), "--socket", spec.socket().toString()));
+		if (spec.terminal()) {
+			cmd.add("--terminal");
+		}
+		if (spec.stdin()) {
+			cmd.add("--stdin");
+		}
+		if (spec.stdinOnce()) {
+			cmd.add("--stdin-once");
+		}
+		if (spec.start()) {
+			cmd.add("--start");
+		}
+		ProcessRunner.Output out = ProcessRunner.run(cmd, LAUNCH_TIMEOUT_SECONDS);
+		if (out.exitCode() != 0) {
+			throw new RuntimeCommandException(out.error());
+		}
+	}
+
 	/** Sends a one-line request (START, RESIZE r c, CLOSE-STDIN) and returns the reply without its newline. */
 	public String request(Path socket, String line) {
 		try (SocketChannel ch = connect(socket)) {
