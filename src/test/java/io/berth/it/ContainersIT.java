@@ -165,6 +165,37 @@ class ContainersIT {
 	}
 
 	@Test
+	void execRunsInsideTheContainerWithItsOptions() {
+		docker("run", "-d", "--name", "host", "--hostname", "inside", "busybox", "sleep", "300").assertOk();
+		DockerCli.Result r = docker("exec", "host", "sh", "-c", "hostname; ps -o comm | grep -c sleep; exit 3");
+		assertThat(r.exitCode()).isEqualTo(3);
+		assertThat(r.out()).isEqualTo("inside\n1\n");
+		assertThat(docker("exec", "-e", "FOO=bar", "-w", "/tmp", "-u", "65534", "host", "sh", "-c",
+				"echo $FOO; pwd; id -u").assertOk().out()).isEqualTo("bar\n/tmp\n65534\n");
+		assertThat(this.daemon.dockerWithInput("piped\n".getBytes(), "exec", "-i", "host", "cat").assertOk().out())
+			.isEqualTo("piped\n");
+		assertThat(docker("exec", "-t", "host", "sh", "-c", "test -t 0 && echo tty").assertOk().out())
+			.isEqualTo("tty\r\n");
+		docker("exec", "-d", "host", "sh", "-c", "echo detached > /tmp/mark").assertOk();
+		assertThat(waitForFile("host", "/tmp/mark")).isEqualTo("detached\n");
+		docker("rm", "-f", "host").assertOk();
+		assertThat(docker("exec", "host", "true").err()).contains("No such container: host");
+	}
+
+	/** A detached exec finishes on its own time; read its file once it is there. */
+	private String waitForFile(String container, String path) {
+		DockerCli.Result r = null;
+		for (int i = 0; i < 50; i++) {
+			r = docker("exec", container, "cat", path);
+			if (r.ok()) {
+				return r.out();
+			}
+			BerthDaemon.sleep(100);
+		}
+		return r.err();
+	}
+
+	@Test
 	void unknownContainerIsA404() {
 		DockerCli.Result r = docker("stop", "nosuchcontainer");
 		assertThat(r.exitCode()).isEqualTo(1);
