@@ -196,6 +196,38 @@ class ContainersIT {
 	}
 
 	@Test
+	void malformedRequestsGetA400WithAMessageAndCreateNothing() throws Exception {
+		java.nio.file.Path socket = this.daemon.socket();
+		RawHttp.Response malformed = RawHttp.send(socket, "POST", "/v1.41/containers/create", "", "{\"Image\": ");
+		assertThat(malformed.status()).isEqualTo(400);
+		assertThat(malformed.body()).contains("\"message\":\"invalid JSON");
+		RawHttp.Response wrongType = RawHttp.send(socket, "POST", "/v1.41/containers/create", "",
+				"{\"Image\": \"busybox\", \"Cmd\": 5}");
+		assertThat(wrongType.status()).isEqualTo(400);
+		assertThat(wrongType.body()).contains("Cmd");
+		RawHttp.Response badLimit = RawHttp.send(socket, "POST", "/v1.41/containers/create", "",
+				"{\"Image\": \"busybox\", \"Cmd\": [\"true\"], \"HostConfig\": {\"Memory\": \"lots\"}}");
+		assertThat(badLimit.status()).isEqualTo(400);
+		RawHttp.Response huge = RawHttp.send(socket, "GET", "/v1.41/containers/json",
+				"X-Padding: " + "a".repeat(70_000) + "\r\n", "");
+		assertThat(huge.status()).isBetween(400, 499);
+		RawHttp.Response tooNew = RawHttp.send(socket, "GET", "/v1.99/containers/json", "", "");
+		assertThat(tooNew.status()).isEqualTo(400);
+		assertThat(tooNew.body()).contains("is too new");
+		assertThat(leftovers()).isBlank();
+	}
+
+	@Test
+	void unknownSignalIsRefusedAndTheContainerKeepsRunning() {
+		docker("run", "-d", "--name", "target", "busybox", "sleep", "300").assertOk();
+		DockerCli.Result r = docker("kill", "-s", "SIGBOGUS", "target");
+		assertThat(r.exitCode()).isNotZero();
+		assertThat(r.err()).contains("Invalid signal: SIGBOGUS");
+		assertThat(docker("inspect", "-f", "{{.State.Status}}", "target").assertOk().out()).isEqualTo("running\n");
+		docker("rm", "-f", "target").assertOk();
+	}
+
+	@Test
 	void unknownContainerIsA404() {
 		DockerCli.Result r = docker("stop", "nosuchcontainer");
 		assertThat(r.exitCode()).isEqualTo(1);

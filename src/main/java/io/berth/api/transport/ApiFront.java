@@ -96,6 +96,7 @@ class ApiFront implements SmartLifecycle {
 			if (headEnd < 0) {
 				if (buf.position() >= MAX_HEAD) {
 					writeError(client, 431, "Request Header Fields Too Large", "request header fields too large");
+					drain(client);
 				}
 				return;
 			}
@@ -113,6 +114,20 @@ class ApiFront implements SmartLifecycle {
 		}
 		catch (IOException ex) {
 			// The client went away.
+		}
+	}
+
+	/**
+	 * Half-closes and reads what the client still sends (bounded), so closing does not reset the connection before
+	 * the client has read the error.
+	 */
+	private static void drain(SocketChannel client) throws IOException {
+		client.shutdownOutput();
+		ByteBuffer sink = ByteBuffer.allocate(64 * 1024);
+		long left = 16L * 1024 * 1024;
+		int n;
+		while (left > 0 && (n = client.read(sink.clear())) >= 0) {
+			left -= n;
 		}
 	}
 
