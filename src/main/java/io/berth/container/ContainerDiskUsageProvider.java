@@ -1,24 +1,17 @@
 package io.berth.container;
 
-import java.io.IOException;
-import java.nio.file.FileVisitResult;
-import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 import io.berth.system.ContainerCounts;
 import io.berth.system.ContainerDiskUsage;
 import io.berth.system.ContainerInventory;
+import io.berth.volume.DirectorySize;
 
 import org.springframework.stereotype.Component;
 
@@ -93,38 +86,7 @@ class ContainerDiskUsageProvider implements ContainerInventory {
 	 * length, hard links once, directories and overlay whiteouts (device nodes) as nothing.
 	 */
 	static long size(Path dir) {
-		if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
-			return 0;
-		}
-		long[] total = { 0 };
-		Set<Object> seen = new HashSet<>();
-		try {
-			Files.walkFileTree(dir, new SimpleFileVisitor<>() {
-
-				@Override
-				public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
-					if (attrs.isDirectory() || attrs.isOther()) {
-						return FileVisitResult.CONTINUE;
-					}
-					Object inode = attrs.fileKey();
-					if (inode == null || seen.add(inode)) {
-						total[0] += attrs.size();
-					}
-					return FileVisitResult.CONTINUE;
-				}
-
-				@Override
-				public FileVisitResult visitFileFailed(Path file, IOException ex) {
-					// Removed while we walk, as a running container's files may be.
-					return FileVisitResult.CONTINUE;
-				}
-
-			});
-		}
-		catch (IOException ex) {
-			return total[0];
-		}
-		return total[0];
+		return DirectorySize.of(dir);
 	}
 
 }

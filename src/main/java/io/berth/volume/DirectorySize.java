@@ -11,12 +11,12 @@ import java.util.HashSet;
 import java.util.Set;
 
 /** The apparent size of a directory tree, as dockerd's {@code directory.Size}: hard links count once. */
-final class DirectorySize {
+public final class DirectorySize {
 
 	private DirectorySize() {
 	}
 
-	static long of(Path dir) {
+	public static long of(Path dir) {
 		if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
 			return 0;
 		}

@@ -92,7 +92,7 @@ class AttachHijack implements HijackHandler {
 	}
 
 	/** The client's stdin to the container; its end (a half-close) is passed on as the end of stdin. */
-	private static void pumpStdin(SocketChannel client, SocketChannel monitor) {
+	static void pumpStdin(SocketChannel client, SocketChannel monitor) {
 		ByteBuffer buf = ByteBuffer.allocate(32 * 1024);
 		try {
 			while (client.read(buf) >= 0) {

@@ -1,7 +1,6 @@
 package io.berth.api.dockercompat.container;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
@@ -63,30 +62,13 @@ class ExecStartHijack implements HijackHandler {
 				e.attachStderr())) {
 			this.execs.run(e);
 			if (e.attachStdin()) {
-				Thread input = new Thread(() -> pumpStdin(client, monitor), "exec-stdin");
+				Thread input = new Thread(() -> AttachHijack.pumpStdin(client, monitor), "exec-stdin");
 				input.setDaemon(true);
 				input.start();
 			}
 			AttachHijack.pumpOutput(Channels.newInputStream(monitor), Channels.newOutputStream(client), e.tty());
 		}
 		this.execs.awaitExit(e);
-	}
-
-	private static void pumpStdin(SocketChannel client, SocketChannel monitor) {
-		ByteBuffer buf = ByteBuffer.allocate(32 * 1024);
-		try {
-			while (client.read(buf) >= 0) {
-				buf.flip();
-				while (buf.hasRemaining()) {
-					monitor.write(buf);
-				}
-				buf.clear();
-			}
-			monitor.shutdownOutput();
-		}
-		catch (IOException ex) {
-			// Either side closed.
-		}
 	}
 
 }
