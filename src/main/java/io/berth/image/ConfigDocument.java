@@ -104,9 +104,10 @@ public final class ConfigDocument {
 		return object(this.root.path("config"));
 	}
 
-	/** The legacy {@code container_config} object, or an empty map. */
+	/** The legacy {@code container_config} object, or the zero config dockerd shows for images without one. */
 	public Map<String, Object> containerConfigObject() {
-		return object(this.root.path("container_config"));
+		JsonNode legacy = this.root.path("container_config");
+		return object(legacy.isObject() && legacy.size() > 0 ? legacy : ImageConfigs.emptyRunConfig());
 	}
 
 	public boolean hasRunConfig() {

@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -151,8 +150,7 @@ class ImagesController {
 	private ImageInspectResponse inspect(String name) {
 		ImageDetails d = this.images.inspect(name);
 		ConfigDocument c = d.config();
-		Map<String, Object> containerConfig = c.containerConfigObject().isEmpty() ? emptyContainerConfig()
-				: c.containerConfigObject();
+		Map<String, Object> containerConfig = c.containerConfigObject();
 		List<String> layers = c.diffIds().stream().map(Object::toString).toList();
 		String lastTag = (d.lastTagTime() != null) ? Rfc3339.format(d.lastTagTime()) : ZERO_TIME;
 		return new ImageInspectResponse(d.id(), d.repoTags(), d.repoDigests(), "", c.comment(),
@@ -196,29 +194,6 @@ class ImagesController {
 
 	private static String first(List<String> values) {
 		return values.isEmpty() ? null : values.get(0);
-	}
-
-	/** dockerd shows a zero container config for images that carry none. */
-	private static Map<String, Object> emptyContainerConfig() {
-		Map<String, Object> c = new LinkedHashMap<>();
-		c.put("Hostname", "");
-		c.put("Domainname", "");
-		c.put("User", "");
-		c.put("AttachStdin", false);
-		c.put("AttachStdout", false);
-		c.put("AttachStderr", false);
-		c.put("Tty", false);
-		c.put("OpenStdin", false);
-		c.put("StdinOnce", false);
-		c.put("Env", null);
-		c.put("Cmd", null);
-		c.put("Image", "");
-		c.put("Volumes", null);
-		c.put("WorkingDir", "");
-		c.put("Entrypoint", null);
-		c.put("OnBuild", null);
-		c.put("Labels", null);
-		return c;
 	}
 
 }
