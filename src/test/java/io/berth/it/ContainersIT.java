@@ -2,10 +2,7 @@ package io.berth.it;
 
 import java.util.List;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -13,31 +10,11 @@ import static org.assertj.core.api.Assertions.assertThat;
  * The container lifecycle and isolation, driven end to end by the real docker CLI against a real daemon that uses
  * berth-runtime; {@link RuncContainersIT} runs the same cases with runc as the runtime.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class ContainersIT {
+class ContainersIT extends DaemonSupport {
 
-	private BerthDaemon daemon;
-
-	/** Extra daemon arguments, such as another OCI runtime. */
-	protected String[] daemonArgs() {
-		return new String[0];
-	}
-
-	@BeforeAll
-	void start() throws Exception {
-		this.daemon = BerthDaemon.start(daemonArgs());
+	@Override
+	protected void prepare() throws Exception {
 		BusyboxImage.importInto(this.daemon, "busybox:latest");
-	}
-
-	@AfterAll
-	void stop() throws Exception {
-		if (this.daemon != null) {
-			this.daemon.close();
-		}
-	}
-
-	private DockerCli.Result docker(String... args) {
-		return this.daemon.docker(args);
 	}
 
 	@Test

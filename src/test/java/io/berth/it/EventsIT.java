@@ -8,32 +8,12 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** {@code docker events}: replay with since/until (also across a restart), live streaming, filters. */
-class EventsIT {
-
-	private static BerthDaemon daemon;
-
-	@BeforeAll
-	static void start() throws Exception {
-		daemon = BerthDaemon.start();
-	}
-
-	@AfterAll
-	static void stop() throws Exception {
-		if (daemon != null) {
-			daemon.close();
-		}
-	}
-
-	private static DockerCli.Result docker(String... args) {
-		return daemon.docker(args);
-	}
+class EventsIT extends DaemonSupport {
 
 	/** The form the CLI itself sends: seconds and nine digits of fraction. */
 	private static String stamp(Instant t) {
@@ -111,7 +91,7 @@ class EventsIT {
 		}
 	}
 
-	private static String curl(String path) throws IOException, InterruptedException {
+	private String curl(String path) throws IOException, InterruptedException {
 		Process p = new ProcessBuilder("curl", "-sf", "--max-time", "20", "--unix-socket", daemon.socket().toString(),
 				"http://localhost" + path)
 			.redirectErrorStream(true)

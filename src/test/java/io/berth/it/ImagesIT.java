@@ -13,8 +13,6 @@ import java.util.stream.Stream;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 import org.apache.commons.compress.compressors.gzip.GzipCompressorOutputStream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
@@ -25,26 +23,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /** The image commands end to end: a real daemon driven by the real docker CLI, no registry involved. */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-class ImagesIT {
-
-	private static BerthDaemon daemon;
+class ImagesIT extends DaemonSupport {
 
 	private static byte[] rootfs;
 
 	@TempDir
 	static Path temp;
 
-	@BeforeAll
-	static void start() throws Exception {
-		daemon = BerthDaemon.start();
+	@Override
+	protected void prepare() throws Exception {
 		rootfs = BusyboxImage.rootfsTar();
-	}
-
-	@AfterAll
-	static void stop() throws Exception {
-		if (daemon != null) {
-			daemon.close();
-		}
 	}
 
 	@Test
@@ -224,11 +212,11 @@ class ImagesIT {
 		assertThat(daemon.dataRoot().resolve("layers/sha256")).isEmptyDirectory();
 	}
 
-	private static String inspect(String image, String format) {
+	private String inspect(String image, String format) {
 		return daemon.docker("image", "inspect", "--format", format, image).assertOk().out().strip();
 	}
 
-	private static List<String> tempEntries() throws IOException {
+	private List<String> tempEntries() throws IOException {
 		try (Stream<Path> s = Files.list(daemon.dataRoot().resolve("tmp"))) {
 			return s.map((p) -> p.getFileName().toString())
 				.filter((n) -> n.startsWith("img-") || n.startsWith("blob-"))

@@ -3,28 +3,16 @@ package io.berth.it;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Containers outlive a daemon killed with SIGKILL, and the restarted daemon picks them up where they are. */
-class LiveRestoreIT {
+class LiveRestoreIT extends DaemonSupport {
 
-	private static BerthDaemon daemon;
-
-	@BeforeAll
-	static void start() throws Exception {
-		daemon = BerthDaemon.start();
+	@Override
+	protected void prepare() throws Exception {
 		BusyboxImage.importInto(daemon, "busybox:latest");
-	}
-
-	@AfterAll
-	static void stop() throws Exception {
-		if (daemon != null) {
-			daemon.close();
-		}
 	}
 
 	@Test
@@ -53,7 +41,7 @@ class LiveRestoreIT {
 	}
 
 	/** The restart policy is applied to the exit the engine missed; it may take a moment to be counted. */
-	private static int restartCountOf(String name) throws InterruptedException {
+	private int restartCountOf(String name) throws InterruptedException {
 		long deadline = System.nanoTime() + 20_000_000_000L;
 		int count = 0;
 		while (System.nanoTime() < deadline) {

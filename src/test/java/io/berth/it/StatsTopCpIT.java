@@ -23,8 +23,6 @@ import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 import org.apache.commons.compress.archivers.tar.TarConstants;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -34,12 +32,10 @@ import static org.assertj.core.api.Assertions.assertThat;
  * {@code docker stats}, {@code docker top} and {@code docker cp} driven by the real CLI against a real daemon, on
  * running and stopped containers, with hostile symlinks that must lead to the container's files, never the host's.
  */
-class StatsTopCpIT {
+class StatsTopCpIT extends DaemonSupport {
 
 	/** What the hostile image keeps in its own /etc/shadow, so a read of it is told apart from the host's. */
 	private static final String MARKER = "container-shadow-marker\n";
-
-	private static BerthDaemon daemon;
 
 	/** The image's own /etc/passwd, which differs from the host's. */
 	private static String imagePasswd;
@@ -47,24 +43,12 @@ class StatsTopCpIT {
 	@TempDir
 	Path temp;
 
-	@BeforeAll
-	static void start() throws Exception {
+	@Override
+	protected void prepare() throws Exception {
 		imagePasswd = tarEntries(BusyboxImage.rootfsTar()).get("etc/passwd");
 		assertThat(imagePasswd).isNotEqualTo(Files.readString(Path.of("/etc/passwd")));
-		daemon = BerthDaemon.start();
 		BusyboxImage.importInto(daemon, "busybox:latest");
 		daemon.dockerWithInput(hostileRootfs(), "import", "-c", "CMD [\"sh\"]", "-", "cpsym:latest").assertOk();
-	}
-
-	@AfterAll
-	static void stop() throws Exception {
-		if (daemon != null) {
-			daemon.close();
-		}
-	}
-
-	private static DockerCli.Result docker(String... args) {
-		return daemon.docker(args);
 	}
 
 	@Test
@@ -297,7 +281,7 @@ class StatsTopCpIT {
 	}
 
 	/** The CLI's stdout as bytes: {@code docker cp C:path -} writes a tar there, which text decoding would mangle. */
-	private static byte[] rawDocker(String... args) throws IOException, InterruptedException {
+	private byte[] rawDocker(String... args) throws IOException, InterruptedException {
 		List<String> cmd = new ArrayList<>(List.of(DockerCli.DOCKER, "-H", "unix://" + daemon.socket()));
 		cmd.addAll(List.of(args));
 		Process p = new ProcessBuilder(cmd).start();

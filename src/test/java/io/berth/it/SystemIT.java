@@ -3,32 +3,12 @@ package io.berth.it;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** {@code docker info}, {@code docker system df} and the {@code docker inspect} probe chain. */
-class SystemIT {
-
-	private static BerthDaemon daemon;
-
-	@BeforeAll
-	static void start() throws Exception {
-		daemon = BerthDaemon.start();
-	}
-
-	@AfterAll
-	static void stop() throws Exception {
-		if (daemon != null) {
-			daemon.close();
-		}
-	}
-
-	private static DockerCli.Result docker(String... args) {
-		return daemon.docker(args);
-	}
+class SystemIT extends DaemonSupport {
 
 	@Test
 	void infoPrintsTheEngineWithoutErrors() {

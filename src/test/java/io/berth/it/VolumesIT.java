@@ -3,32 +3,12 @@ package io.berth.it;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Volumes with the local driver, driven by the real docker CLI against a real daemon. */
-class VolumesIT {
-
-	private static BerthDaemon daemon;
-
-	@BeforeAll
-	static void start() throws Exception {
-		daemon = BerthDaemon.start();
-	}
-
-	@AfterAll
-	static void stop() throws Exception {
-		if (daemon != null) {
-			daemon.close();
-		}
-	}
-
-	private static DockerCli.Result docker(String... args) {
-		return daemon.docker(args);
-	}
+class VolumesIT extends DaemonSupport {
 
 	@Test
 	void createInspectListAndRemove() {
