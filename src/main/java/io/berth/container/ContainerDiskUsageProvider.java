@@ -8,9 +8,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
-import io.berth.system.ContainerCounts;
-import io.berth.system.ContainerDiskUsage;
-import io.berth.system.ContainerInventory;
 import io.berth.volume.DirectorySize;
 
 import org.springframework.stereotype.Component;

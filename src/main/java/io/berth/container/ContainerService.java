@@ -12,11 +12,11 @@ import java.util.Set;
 
 import io.berth.error.ConflictException;
 import io.berth.error.InvalidParameterException;
+import io.berth.host.HostInfo;
 import io.berth.image.ImageConfig;
 import io.berth.image.ImageLookup;
 import io.berth.image.ImageUsage;
 import io.berth.image.ResolvedImage;
-import io.berth.system.HostInfo;
 import io.berth.volume.VolumeMounts;
 import io.berth.volume.VolumeUsage;
 import tools.jackson.core.type.TypeReference;

@@ -26,7 +26,7 @@ import org.springframework.stereotype.Service;
  * what they load through {@link #register}.
  */
 @Service
-public class ImageService implements ImageLookup {
+public class ImageService implements ImageLookup, ImageInventory {
 
 	private final ImageStore store;
 
@@ -55,6 +55,11 @@ public class ImageService implements ImageLookup {
 		Image image = this.store.find(reference);
 		List<Path> dirs = image.layers().stream().map(this.layers::directory).toList();
 		return new ResolvedImage(image.id(), image.config().runConfig(), dirs);
+	}
+
+	@Override
+	public int count() {
+		return Math.toIntExact(this.store.count());
 	}
 
 	/**

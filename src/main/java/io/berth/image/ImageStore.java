@@ -114,6 +114,10 @@ class ImageStore {
 		return this.images.findAll();
 	}
 
+	long count() {
+		return this.images.count();
+	}
+
 	Optional<Image> byId(String id) {
 		return this.images.findById(id);
 	}

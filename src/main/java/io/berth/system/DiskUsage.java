@@ -2,6 +2,7 @@ package io.berth.system;
 
 import java.util.List;
 
+import io.berth.container.ContainerDiskUsage;
 import io.berth.volume.VolumeDiskUsage;
 
 /** Everything {@code docker system df} reports. */

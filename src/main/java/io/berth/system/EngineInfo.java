@@ -2,6 +2,8 @@ package io.berth.system;
 
 import java.nio.file.Path;
 
+import io.berth.container.ContainerCounts;
+
 /**
  * The engine's side of {@code /info}: its identity, object counts, storage and runtime, and a few live numbers.
  *

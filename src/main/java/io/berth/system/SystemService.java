@@ -8,12 +8,14 @@ import java.util.List;
 import java.util.UUID;
 import java.util.stream.Stream;
 
+import io.berth.container.ContainerInventory;
 import io.berth.error.SystemException;
 import io.berth.events.EventLog;
+import io.berth.host.HostInfo;
+import io.berth.image.ImageInventory;
 import io.berth.paths.EnginePaths;
 import io.berth.volume.VolumeService;
 
-import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Service;
 
@@ -29,16 +31,16 @@ public class SystemService {
 
 	private final VolumeService volumes;
 
-	private final ObjectProvider<ContainerInventory> containers;
+	private final ContainerInventory containers;
 
-	private final ObjectProvider<ImageInventory> images;
+	private final ImageInventory images;
 
 	private final String runtimePath;
 
 	private final String id;
 
 	SystemService(HostInfo host, EnginePaths paths, EventLog events, VolumeService volumes,
-			ObjectProvider<ContainerInventory> containers, ObjectProvider<ImageInventory> images,
+			ContainerInventory containers, ImageInventory images,
 			@Value("${berth.runtime.path:docker-native/build/berth-runtime}") String runtimePath) {
 		this.host = host;
 		this.paths = paths;
@@ -53,20 +55,16 @@ public class SystemService {
 	}
 
 	public EngineInfo info() {
-		ContainerInventory c = this.containers.getIfAvailable();
-		ImageInventory i = this.images.getIfAvailable();
-		return new EngineInfo(this.id, (c != null) ? c.counts() : ContainerCounts.NONE, (i != null) ? i.count() : 0,
-				this.host.cgroupVersion(), this.paths.dataRoot(), this.runtimePath, backingFilesystem(), openFiles(),
+		return new EngineInfo(this.id, this.containers.counts(), this.images.count(), this.host.cgroupVersion(),
+				this.paths.dataRoot(), this.runtimePath, backingFilesystem(), openFiles(),
 				ManagementFactory.getThreadMXBean().getThreadCount(), this.events.listenerCount(),
 				flag("/proc/sys/net/ipv4/ip_forward"), flag("/proc/sys/net/bridge/bridge-nf-call-iptables"),
 				flag("/proc/sys/net/bridge/bridge-nf-call-ip6tables"));
 	}
 
 	public DiskUsage diskUsage() {
-		ContainerInventory c = this.containers.getIfAvailable();
-		ImageInventory i = this.images.getIfAvailable();
-		return new DiskUsage((i != null) ? i.layersSize() : 0, (i != null) ? i.diskUsage() : List.of(),
-				(c != null) ? c.diskUsage() : List.of(), this.volumes.diskUsage());
+		// Image sizes are not gathered yet, so system df lists no images and no layer bytes.
+		return new DiskUsage(0, List.of(), this.containers.diskUsage(), this.volumes.diskUsage());
 	}
 
 	private String backingFilesystem() {

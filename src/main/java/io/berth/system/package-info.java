@@ -1,7 +1,7 @@
 /**
- * Engine-wide views: facts about the host, {@code /info} and {@code /system/df}. Counts and sizes of containers and
- * images come through the {@link io.berth.system.ContainerInventory} and {@link io.berth.system.ImageInventory}
- * ports, which those features implement; volumes and events are read through their services.
+ * Engine-wide views for {@code /info} and {@code /system/df}. It sits above the other features and reads containers
+ * through {@link io.berth.container.ContainerInventory}, images through {@link io.berth.image.ImageInventory}, and
+ * volumes, events and host facts through their own types; no feature depends on it.
  */
 @NullMarked
 package io.berth.system;

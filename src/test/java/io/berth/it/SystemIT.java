@@ -32,6 +32,13 @@ class SystemIT extends DaemonSupport {
 	}
 
 	@Test
+	void infoCountsImportedImages() throws Exception {
+		assertThat(docker("info", "--format", "{{.Images}}").assertOk().out()).isEqualTo("0\n");
+		BusyboxImage.importInto(this.daemon, "busybox:latest");
+		assertThat(docker("info", "--format", "{{.Images}}").assertOk().out()).isEqualTo("1\n");
+	}
+
+	@Test
 	void systemDfListsVolumesWithTheirSize() throws Exception {
 		docker("volume", "create", "df-vol").assertOk();
 		Files.write(daemon.dataRoot().resolve("volumes/df-vol/_data/f"), new byte[2000]);

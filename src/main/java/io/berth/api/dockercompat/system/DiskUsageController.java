@@ -5,7 +5,7 @@ import java.util.List;
 import java.util.Map;
 
 import io.berth.api.dockercompat.volume.VolumeResponse;
-import io.berth.system.ContainerDiskUsage;
+import io.berth.container.ContainerDiskUsage;
 import io.berth.system.DiskUsage;
 import io.berth.system.ImageDiskUsage;
 import io.berth.system.SystemService;

@@ -7,8 +7,8 @@ import java.util.List;
 import java.util.Map;
 
 import io.berth.api.dockercompat.ApiVersion;
+import io.berth.host.HostInfo;
 import io.berth.system.EngineInfo;
-import io.berth.system.HostInfo;
 import io.berth.system.SystemService;
 
 import org.springframework.web.bind.annotation.GetMapping;

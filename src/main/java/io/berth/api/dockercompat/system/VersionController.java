@@ -4,7 +4,7 @@ import java.util.List;
 import java.util.Map;
 
 import io.berth.api.dockercompat.ApiVersion;
-import io.berth.system.HostInfo;
+import io.berth.host.HostInfo;
 
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RestController;

@@ -1,6 +1,6 @@
 /**
  * The Docker API's system endpoints: {@code /_ping}, {@code /version}, {@code /info} and {@code /system/df}. Reads
- * the engine through {@link io.berth.system.SystemService} and {@link io.berth.system.HostInfo}.
+ * the engine through {@link io.berth.system.SystemService} and {@link io.berth.host.HostInfo}.
  */
 @NullMarked
 package io.berth.api.dockercompat.system;

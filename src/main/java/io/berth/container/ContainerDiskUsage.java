@@ -1,4 +1,4 @@
-package io.berth.system;
+package io.berth.container;
 
 import java.util.List;
 import java.util.Map;

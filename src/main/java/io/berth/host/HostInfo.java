@@ -1,4 +1,4 @@
-package io.berth.system;
+package io.berth.host;
 
 import java.io.IOException;
 import java.nio.file.Files;

@@ -1,4 +1,4 @@
-package io.berth.system;
+package io.berth.container;
 
 /**
  * Containers by state, as {@code /info} reports them.
@@ -6,7 +6,4 @@ package io.berth.system;
  * @param stopped created, exited or dead: everything neither running nor paused, as dockerd counts it
  */
 public record ContainerCounts(int total, int running, int paused, int stopped) {
-
-	public static final ContainerCounts NONE = new ContainerCounts(0, 0, 0, 0);
-
 }

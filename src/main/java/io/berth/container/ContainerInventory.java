@@ -1,10 +1,10 @@
-package io.berth.system;
+package io.berth.container;
 
 import java.util.List;
 
 /**
  * What the system feature needs of containers: how many there are in each state for {@code /info}, and their sizes
- * for {@code /system/df}. Implemented by the container feature; while it is absent, both are empty.
+ * for {@code /system/df}. The system feature sits above containers, so it reads them through this narrow view.
  */
 public interface ContainerInventory {
 
