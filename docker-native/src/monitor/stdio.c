@@ -36,7 +36,7 @@ static void
 output_ready (struct monitor *m, struct watch *w, uint32_t events)
 {
   /* Static: the one read buffer of the process, touched only once output flows. */
-  static char buf[16384];
+  static char buf[65536];
   int stream = (w == &m->out[STREAM_STDERR]) ? STREAM_STDERR : STREAM_STDOUT;
   (void) events;
 

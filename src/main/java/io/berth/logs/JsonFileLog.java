@@ -11,9 +11,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.WatchService;
-import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
 
+import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -29,6 +29,10 @@ public final class JsonFileLog {
 	public interface Sink {
 
 		boolean accept(LogEntry entry) throws IOException;
+
+		/** Called whenever the reader has handed over all it has for now, so the sink can flush once, not per line. */
+		default void flush() throws IOException {
+		}
 
 	}
 
@@ -81,48 +85,99 @@ public final class JsonFileLog {
 	private static long readFrom(Path file, long offset, LogQuery q, Sink sink) throws IOException {
 		try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
 			ch.position(offset);
-			ByteBuffer buf = ByteBuffer.allocate(256 * 1024);
-			byte[] carry = new byte[0];
+			byte[] chunk = new byte[256 * 1024];
+			int filled = 0;
 			long consumed = offset;
-			while (ch.read(buf) > 0) {
-				buf.flip();
-				byte[] chunk = new byte[carry.length + buf.remaining()];
-				System.arraycopy(carry, 0, chunk, 0, carry.length);
-				buf.get(chunk, carry.length, buf.remaining());
-				buf.clear();
-				int lineStart = 0;
-				for (int i = 0; i < chunk.length; i++) {
-					if (chunk[i] == '\n') {
-						if (!emit(chunk, lineStart, i - lineStart, q, sink)) {
-							return -1;
-						}
-						consumed += i + 1 - lineStart;
-						lineStart = i + 1;
-					}
+			JsonLogRecord record = new JsonLogRecord();
+			while (true) {
+				if (filled == chunk.length) {
+					// One record longer than the buffer (a 16 KiB line escaped many times over): make room for it.
+					chunk = java.util.Arrays.copyOf(chunk, chunk.length * 2);
 				}
-				carry = java.util.Arrays.copyOfRange(chunk, lineStart, chunk.length);
+				int n = ch.read(ByteBuffer.wrap(chunk, filled, chunk.length - filled));
+				if (n <= 0) {
+					break;
+				}
+				filled += n;
+				int p = 0;
+				while (p < filled) {
+					int next = record.decode(chunk, p, filled);
+					if (next == JsonLogRecord.NEED_MORE) {
+						break;
+					}
+					boolean go;
+					if (next == JsonLogRecord.NOT_FLAT) {
+						int newline = indexOf(chunk, (byte) '\n', p, filled);
+						if (newline < 0) {
+							break;
+						}
+						go = emitGeneral(chunk, p, newline - p, q, sink);
+						next = newline + 1;
+					}
+					else {
+						go = emit(record, q, sink);
+					}
+					if (!go) {
+						return -1;
+					}
+					consumed += next - p;
+					p = next;
+				}
+				System.arraycopy(chunk, p, chunk, 0, filled - p);
+				filled -= p;
+				sink.flush();
 			}
+			sink.flush();
 			return consumed;
 		}
 	}
 
-	private static boolean emit(byte[] b, int off, int len, LogQuery q, Sink sink) throws IOException {
-		if (len == 0) {
+	private static int indexOf(byte[] b, byte c, int from, int to) {
+		for (int i = from; i < to; i++) {
+			if (b[i] == c) {
+				return i;
+			}
+		}
+		return -1;
+	}
+
+	private static boolean emit(JsonLogRecord record, LogQuery q, Sink sink) throws IOException {
+		if ((record.stderr() && !q.stderr()) || (!record.stderr() && !q.stdout())) {
 			return true;
 		}
-		JsonNode n = JSON.readTree(new String(b, off, len, StandardCharsets.UTF_8));
+		return emit(new LogEntry(record.stderr(), record.time(), record.text()), q, sink);
+	}
+
+	/** A record not in the flat form the monitor writes (a log from elsewhere, with attributes): Jackson reads it. */
+	private static boolean emitGeneral(byte[] b, int off, int len, LogQuery q, Sink sink) throws IOException {
+		String line = new String(b, off, len, StandardCharsets.UTF_8);
+		if (line.isBlank()) {
+			return true;
+		}
+		JsonNode n;
+		try {
+			n = JSON.readTree(line);
+		}
+		catch (JacksonException ex) {
+			// A damaged record (a crash mid-write) is skipped, so the rest of the log stays readable.
+			return true;
+		}
 		boolean stderr = "stderr".equals(n.path("stream").asString());
-		if ((stderr && !q.stderr()) || (!stderr && !q.stdout())) {
+		if ((stderr && !q.stderr()) || (!stderr && !q.stdout()) || !n.path("time").isString()) {
 			return true;
 		}
-		Instant time = Instant.parse(n.path("time").asString());
-		if (q.since() != null && time.isBefore(q.since())) {
+		return emit(new LogEntry(stderr, n.path("time").asString(),
+				n.path("log").asString().getBytes(StandardCharsets.UTF_8)), q, sink);
+	}
+
+	private static boolean emit(LogEntry entry, LogQuery q, Sink sink) throws IOException {
+		if (q.since() != null && entry.time().isBefore(q.since())) {
 			return true;
 		}
-		if (q.until() != null && time.isAfter(q.until())) {
-			return !q.follow() || true;
+		if (q.until() != null && entry.time().isAfter(q.until())) {
+			return true;
 		}
-		return sink.accept(new LogEntry(stderr, time, n.path("log").asString()));
+		return sink.accept(entry);
 	}
 
 	/** The offset of the n-th line from the end, found by scanning backwards. */

@@ -15,6 +15,7 @@ import io.berth.container.ContainerLifecycle;
 import io.berth.container.ContainerService;
 import io.berth.error.InvalidParameterException;
 import io.berth.logs.JsonFileLog;
+import io.berth.logs.LogEntry;
 import io.berth.logs.LogQuery;
 
 import org.springframework.http.MediaType;
@@ -28,6 +29,8 @@ import org.springframework.web.servlet.mvc.method.annotation.StreamingResponseBo
 /** {@code GET /containers/{id}/logs}: multiplexed frames without a tty, raw text with one. */
 @RestController
 class LogsController {
+
+	private static final byte[] NO_BYTES = new byte[0];
 
 	private final ContainerService containers;
 
@@ -62,23 +65,93 @@ class LogsController {
 				: CompletableFuture.completedFuture(null);
 		response.setStatus(200);
 		response.setContentType("application/vnd.docker.raw-stream");
+		response.setBufferSize(64 * 1024);
 		OutputStream os = response.getOutputStream();
 		response.flushBuffer();
-		JsonFileLog.read(this.lifecycle.logFile(c), q, stop, (entry) -> {
-			byte[] text = ((stamps ? entry.time().toString() + " " : "") + entry.text()).getBytes(StandardCharsets.UTF_8);
-			write(os, tty, entry.stderr(), text);
-			response.flushBuffer();
-			return true;
-		});
+		JsonFileLog.read(this.lifecycle.logFile(c), q, stop, new FrameSink(os, tty, stamps, response));
 	}
 
-	static void write(OutputStream os, boolean tty, boolean stderr, byte[] payload) throws IOException {
+	/**
+	 * Writes records as Docker's multiplexed frames (or raw text for a tty) into one buffer, handed to the response
+	 * when full and flushed whenever the log reader has nothing more for now: a big log costs a write per 64 KiB,
+	 * not several per line, and a followed log still shows each line as it comes.
+	 */
+	static final class FrameSink implements JsonFileLog.Sink {
+
+		private final OutputStream os;
+
+		private final boolean tty;
+
+		private final boolean stamps;
+
+		private final HttpServletResponse response;
+
+		private final byte[] buf = new byte[64 * 1024];
+
+		private int len;
+
+		FrameSink(OutputStream os, boolean tty, boolean stamps, HttpServletResponse response) {
+			this.os = os;
+			this.tty = tty;
+			this.stamps = stamps;
+			this.response = response;
+		}
+
+		@Override
+		public boolean accept(LogEntry entry) throws IOException {
+			byte[] prefix = this.stamps ? (entry.fixedTime() + " ").getBytes(StandardCharsets.US_ASCII) : NO_BYTES;
+			byte[] text = entry.text();
+			int payload = prefix.length + text.length;
+			int need = (this.tty ? 0 : 8) + payload;
+			if (this.len + need > this.buf.length) {
+				drain();
+			}
+			if (need > this.buf.length) {
+				write(this.os, this.tty, entry.stderr(), prefix, text);
+				return true;
+			}
+			if (!this.tty) {
+				this.buf[this.len] = (byte) (entry.stderr() ? 2 : 1);
+				this.buf[this.len + 1] = 0;
+				this.buf[this.len + 2] = 0;
+				this.buf[this.len + 3] = 0;
+				this.buf[this.len + 4] = (byte) (payload >>> 24);
+				this.buf[this.len + 5] = (byte) (payload >>> 16);
+				this.buf[this.len + 6] = (byte) (payload >>> 8);
+				this.buf[this.len + 7] = (byte) payload;
+				this.len += 8;
+			}
+			System.arraycopy(prefix, 0, this.buf, this.len, prefix.length);
+			this.len += prefix.length;
+			System.arraycopy(text, 0, this.buf, this.len, text.length);
+			this.len += text.length;
+			return true;
+		}
+
+		@Override
+		public void flush() throws IOException {
+			drain();
+			this.response.flushBuffer();
+		}
+
+		private void drain() throws IOException {
+			if (this.len > 0) {
+				this.os.write(this.buf, 0, this.len);
+				this.len = 0;
+			}
+		}
+
+	}
+
+	/** One record: a multiplexing frame header unless the container has a tty, then the prefix and the text. */
+	static void write(OutputStream os, boolean tty, boolean stderr, byte[] prefix, byte[] text) throws IOException {
 		if (!tty) {
-			int n = payload.length;
+			int n = prefix.length + text.length;
 			os.write(new byte[] { (byte) (stderr ? 2 : 1), 0, 0, 0, (byte) (n >>> 24), (byte) (n >>> 16),
 					(byte) (n >>> 8), (byte) n });
 		}
-		os.write(payload);
+		os.write(prefix);
+		os.write(text);
 	}
 
 	private static Instant time(String s) {
