@@ -1,7 +1,8 @@
 /* The attach socket: one request line per connection (ATTACH, RESIZE, START,
  * CLOSE-STDIN); attached clients get output as Docker's multiplexed frames
- * and may feed the container's stdin. Each client has a bounded output
- * buffer; one that falls behind is dropped so the container never waits. */
+ * and may feed the container's stdin. A client more than CLIENT_BACKLOG
+ * behind pauses the container's output, as dockerd's 1 MB attach pipes do,
+ * so a slow reader gets every byte; CLIENT_BUF_MAX is only a safety net. */
 #include "monitor.h"
 #include "cleanup.h"
 
@@ -16,6 +17,7 @@
 #include <unistd.h>
 
 #define REQUEST_MAX 256
+#define CLIENT_BACKLOG (1024 * 1024)
 #define CLIENT_BUF_MAX (8 * 1024 * 1024)
 #define CLIENT_BUF_KEEP (64 * 1024)
 
@@ -92,6 +94,8 @@ client_drop (struct monitor *m, struct client *c)
     watch_unregister (m, &m->listen);
   free (c->obuf);
   c->obuf = NULL;
+  c->olen = c->ooff = 0;
+  stdio_apply_backpressure (m);
   /* Freed after the epoll batch: a later event of this batch may still point here. */
   c->next = m->graveyard;
   m->graveyard = c;
@@ -125,7 +129,10 @@ client_flush (struct monitor *m, struct client *c)
           return -1;
         }
       c->ooff += (size_t) n;
+      m->attach_sent += (unsigned long long) n;
     }
+  if (m->output_paused)
+    stdio_apply_backpressure (m);
   if (c->olen == c->ooff)
     {
       c->olen = c->ooff = 0;
@@ -223,6 +230,15 @@ client_send_frame (struct monitor *m, struct client *c, int stream, const char *
   if (client_queue (m, c, data + skip, len - skip) < 0)
     return;
   client_update (m, c);
+}
+
+bool
+attach_backlogged (const struct monitor *m)
+{
+  for (const struct client *c = m->clients; c; c = c->next)
+    if (c->state == CLIENT_ATTACHED && !c->parked && c->olen - c->ooff > CLIENT_BACKLOG)
+      return true;
+  return false;
 }
 
 void

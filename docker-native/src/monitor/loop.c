@@ -157,7 +157,16 @@ timer_ready (struct monitor *m, struct watch *w, uint32_t events)
   if (read (w->fd, &ticks, sizeof ticks) != sizeof ticks)
     return;
   if (m->timer_phase == PHASE_DRAIN)
-    finish (m);
+    {
+      /* Output held back for a slow client is still coming: wait while that client keeps reading. */
+      if (m->output_paused && m->attach_sent != m->attach_sent_mark)
+        {
+          m->attach_sent_mark = m->attach_sent;
+          timer_arm (m, PHASE_DRAIN, DRAIN_TIMEOUT_MS);
+          return;
+        }
+      finish (m);
+    }
   else if (m->timer_phase == PHASE_FLUSH)
     attach_drop_all (m);
 }

@@ -93,6 +93,9 @@ struct monitor
 
   struct client *clients;
   struct client *graveyard; /* dropped during one epoll batch, freed after it */
+  bool output_paused;                  /* output unread while an attached client is too far behind */
+  unsigned long long attach_sent;      /* bytes sent to attached clients, to tell slow from stuck */
+  unsigned long long attach_sent_mark; /* attach_sent at the last drain deadline */
 
   int log_fd;
   struct oom_probe oom;
@@ -154,6 +157,7 @@ bool stdio_has_stdin (struct monitor *m);
 void stdio_close_stdin (struct monitor *m);
 int stdio_resize (struct monitor *m, unsigned rows, unsigned cols, dn_error_t *err);
 void stdio_close_streams (struct monitor *m);
+void stdio_apply_backpressure (struct monitor *m);
 
 /* logwriter.c */
 int log_open (struct monitor *m, dn_error_t *err);
@@ -168,6 +172,7 @@ void attach_stdin_resumed (struct monitor *m);
 void attach_shutdown (struct monitor *m);
 void attach_drop_all (struct monitor *m);
 void attach_free_graveyard (struct monitor *m);
+bool attach_backlogged (const struct monitor *m);
 
 /* exitfile.c */
 void oom_probe_init (struct monitor *m);

@@ -45,12 +45,39 @@ output_ready (struct monitor *m, struct watch *w, uint32_t events)
     {
       log_output (m, stream, buf, (size_t) n);
       attach_broadcast (m, stream, buf, (size_t) n);
+      if (!m->output_paused)
+        stdio_apply_backpressure (m);
       return;
     }
   if (n < 0 && (errno == EAGAIN || errno == EINTR))
     return;
   /* EOF, or EIO from a pty master once the last slave fd is closed. */
   stream_eof (m, stream);
+}
+
+/* Stops reading the container's output while an attached client is far
+ * behind, and resumes once none is: the container then blocks on its pipe. */
+void
+stdio_apply_backpressure (struct monitor *m)
+{
+  bool pause = attach_backlogged (m);
+  if (pause == m->output_paused)
+    return;
+  m->output_paused = pause;
+  for (int s = 0; s < 2; s++)
+    {
+      if (m->out[s].fd < 0)
+        continue;
+      /* Out of the epoll set, not just without EPOLLIN: a hang-up is reported regardless of the mask. */
+      if (pause)
+        watch_unregister (m, &m->out[s]);
+      else
+        {
+          dn_error_t err = NULL;
+          if (watch_set (m, &m->out[s], EPOLLIN, &err) < 0)
+            dn_error_release (&err);
+        }
+    }
 }
 
 void
