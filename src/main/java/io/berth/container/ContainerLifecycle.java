@@ -518,6 +518,9 @@ public class ContainerLifecycle {
 		catch (IOException ex) {
 			throw new UncheckedIOException("cannot remove " + files.dir(), ex);
 		}
+		this.containers.delete(c);
+		this.containers.events().publish(c, "destroy");
+		// Only once the record is gone: a volume still counted as used by this container would be kept.
 		if (removeVolumes && this.containers.volumeMounts() != null) {
 			for (MountPlan m : this.containers.mounts(c)) {
 				if (m.anonymous()) {
@@ -525,8 +528,6 @@ public class ContainerLifecycle {
 				}
 			}
 		}
-		this.containers.delete(c);
-		this.containers.events().publish(c, "destroy");
 		LiveState state = this.live.remove(c.getId());
 		if (state != null) {
 			state.removed.complete(new ExitStatus(c.getExitCode(), null));

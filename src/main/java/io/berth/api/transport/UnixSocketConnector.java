@@ -44,6 +44,9 @@ class UnixSocketConnector implements WebServerFactoryCustomizer<TomcatServletWeb
 		// The hijacked attach and exec streams and the event stream stay open for as long as containers run.
 		connector.setProperty("connectionTimeout", "-1");
 		connector.setProperty("keepAliveTimeout", "-1");
+		// One request per connection: the front looks for attach and exec start only in a connection's first request,
+		// so a client that reuses connections (docker-java's pool) must come back on a new one for each.
+		connector.setProperty("maxKeepAliveRequests", "1");
 		connector.setProperty("maxHttpRequestHeaderSize", "65536");
 		connector.setProperty("maxThreads", "400");
 		factory.addAdditionalConnectors(connector);
@@ -52,15 +55,16 @@ class UnixSocketConnector implements WebServerFactoryCustomizer<TomcatServletWeb
 	private void prepareSocketPath() {
 		try {
 			Files.createDirectories(this.socket.toAbsolutePath().getParent());
-			Files.createDirectories(this.internal.getParent());
-			Files.setPosixFilePermissions(this.internal.getParent(), PosixFilePermissions.fromString("rwx------"));
-			Files.deleteIfExists(this.internal);
 			if (Files.exists(this.socket)) {
 				if (isListening(this.socket)) {
 					StartupFailure.exit("Another daemon is already listening on " + this.socket + ".");
 				}
 				Files.delete(this.socket);
 			}
+			// Only now: before that check, the internal socket may be a running daemon's, which would lose its API.
+			Files.createDirectories(this.internal.getParent());
+			Files.setPosixFilePermissions(this.internal.getParent(), PosixFilePermissions.fromString("rwx------"));
+			Files.deleteIfExists(this.internal);
 		}
 		catch (IOException ex) {
 			StartupFailure.exit("Cannot prepare the API socket " + this.socket + ": " + ex.getMessage() + ".");

@@ -3,6 +3,7 @@ package io.berth.api.dockercompat.container;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -10,7 +11,9 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 
+import io.berth.api.dockercompat.FilterArgs;
 import io.berth.api.dockercompat.QueryParams;
+import io.berth.api.dockercompat.image.QueryValues;
 import io.berth.container.Container;
 import io.berth.container.ContainerLifecycle;
 import io.berth.container.ContainerService;
@@ -83,14 +86,7 @@ class ContainersController {
 				case "name" -> values.stream().anyMatch((v) -> c.getName().matches(".*" + v.replaceFirst("^/", "") + ".*"));
 				case "id" -> values.stream().anyMatch((v) -> c.getId().startsWith(v));
 				case "status" -> values.contains(c.getState().dockerName());
-				case "label" -> {
-					Map<?, ?> labels = (Map<?, ?>) this.containers.config(c).getOrDefault("Labels", Map.of());
-					yield values.stream().anyMatch((v) -> {
-						int eq = v.indexOf('=');
-						return (eq < 0) ? labels.containsKey(v)
-								: v.substring(eq + 1).equals(labels.get(v.substring(0, eq)));
-					});
-				}
+				case "label" -> values.stream().anyMatch((v) -> hasLabel(labels(c), v));
 				case "ancestor" -> values.stream()
 					.anyMatch((v) -> v.equals(c.getImage()) || c.getImageId().contains(v));
 				case "exited" -> c.getState().name().equals("EXITED")
@@ -102,6 +98,17 @@ class ContainersController {
 			}
 		}
 		return true;
+	}
+
+	private Map<?, ?> labels(Container c) {
+		return (Map<?, ?>) this.containers.config(c).getOrDefault("Labels", Map.of());
+	}
+
+	/** A {@code key} or {@code key=value} label filter against a container's labels. */
+	private static boolean hasLabel(Map<?, ?> labels, String filter) {
+		int eq = filter.indexOf('=');
+		return (eq < 0) ? labels.containsKey(filter)
+				: filter.substring(eq + 1).equals(labels.get(filter.substring(0, eq)));
 	}
 
 	@GetMapping("/containers/{id}/json")
@@ -198,8 +205,17 @@ class ContainersController {
 
 	@PostMapping("/containers/prune")
 	Map<String, Object> prune(@RequestParam(required = false) String filters) {
+		// dockerd's prune filters: each label must match, no label! may, and only containers created before until.
+		FilterArgs f = FilterArgs.parse(filters).validate(Set.of("label", "label!", "until"));
+		Instant until = f.get("until").isEmpty() ? null : QueryValues.until(f.get("until").get(0));
 		List<String> deleted = new ArrayList<>();
 		for (Container c : this.containers.list()) {
+			Map<?, ?> labels = labels(c);
+			if (!f.get("label").stream().allMatch((l) -> hasLabel(labels, l))
+					|| f.get("label!").stream().anyMatch((l) -> hasLabel(labels, l))
+					|| (until != null && !c.getCreated().isBefore(until))) {
+				continue;
+			}
 			if (c.getState().name().equals("EXITED") || c.getState().name().equals("CREATED")) {
 				this.lifecycle.remove(c.getId(), false, false);
 				deleted.add(c.getId());

@@ -13,7 +13,7 @@ import io.berth.api.dockercompat.FilterArgs;
 import io.berth.error.InvalidParameterException;
 
 /** Query values the way dockerd reads them: its boolean rule, the dangling filter, and prune's until times. */
-final class QueryValues {
+public final class QueryValues {
 
 	private static final Pattern DURATION = Pattern.compile("(\\d+(?:\\.\\d+)?)(ns|us|µs|ms|s|m|h)");
 
@@ -48,7 +48,7 @@ final class QueryValues {
 	}
 
 	/** An {@code until} value: unix seconds (with fraction), an RFC 3339 time, or a Go duration before now. */
-	static Instant until(String value) {
+	public static Instant until(String value) {
 		try {
 			if (value.matches("^\\d+(\\.\\d+)?$")) {
 				double seconds = Double.parseDouble(value);
