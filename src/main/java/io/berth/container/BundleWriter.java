@@ -1,16 +1,16 @@
 package io.berth.container;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
+import io.berth.host.HostInfo;
 import io.berth.image.ResolvedImage;
-import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.stereotype.Component;
@@ -26,17 +26,11 @@ class BundleWriter {
 
 	private final JsonMapper json = JsonMapper.builder().build();
 
-	private final Map<String, Object> seccomp;
+	private final SeccompProfile seccomp;
 
-	BundleWriter(ContainerService containers) {
+	BundleWriter(ContainerService containers, HostInfo hostInfo) {
 		this.containers = containers;
-		try (InputStream in = getClass().getResourceAsStream("/runtime/seccomp-default.json")) {
-			this.seccomp = this.json.readValue(in, new TypeReference<Map<String, Object>>() {
-			});
-		}
-		catch (IOException ex) {
-			throw new UncheckedIOException("cannot read the default seccomp profile", ex);
-		}
+		this.seccomp = SeccompProfile.builtIn(hostInfo.kernelVersion());
 	}
 
 	ContainerSpec.HostSettings hostSettings(Container c) {
@@ -75,11 +69,14 @@ class BundleWriter {
 			env.add("TERM=xterm");
 		}
 		String cwd = (String) config.getOrDefault("WorkingDir", "");
+		List<String> caps = Capabilities.effective(host);
+		// Like dockerd, the profile follows the final capability set, so --cap-add SYS_ADMIN also unlocks mount.
+		Map<String, Object> seccomp = this.seccomp.forCapabilities(Set.copyOf(caps), System.getProperty("os.arch"));
 		Map<String, Object> spec = OciSpecFactory.build(new OciSpecFactory.Inputs(c.getId(), this.containers.args(c),
 				env, (cwd == null || cwd.isEmpty()) ? "/" : cwd, user.uid(), user.gid(), user.groups(), hostname,
-				domain, tty, host.consoleSize(), Capabilities.effective(host), host, this.containers.mounts(c),
-				files.hosts().toString(), files.hostname().toString(), files.resolvConf().toString(),
-				host.networkMode().equals("host") ? null : files.netns().toString(), this.seccomp));
+				domain, tty, host.consoleSize(), caps, host, this.containers.mounts(c), files.hosts().toString(),
+				files.hostname().toString(), files.resolvConf().toString(),
+				host.networkMode().equals("host") ? null : files.netns().toString(), seccomp));
 		try {
 			Files.writeString(files.bundle().resolve("config.json"), this.json.writeValueAsString(spec));
 		}
