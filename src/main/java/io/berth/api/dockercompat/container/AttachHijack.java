@@ -87,7 +87,7 @@ class AttachHijack implements HijackHandler {
 				input.setDaemon(true);
 				input.start();
 			}
-			pumpOutput(Channels.newInputStream(monitor), Channels.newOutputStream(client), tty);
+			pumpOutput(monitor, client, tty);
 		}
 	}
 
@@ -109,15 +109,25 @@ class AttachHijack implements HijackHandler {
 		}
 	}
 
-	/** The monitor always frames its output; a tty client gets the payloads alone. */
-	static void pumpOutput(InputStream monitorIn, OutputStream clientOut, boolean tty) throws IOException {
-		byte[] buf = new byte[32 * 1024];
+	/**
+	 * The monitor always frames its output: a client without a tty gets the frames as they are, copied between the
+	 * sockets through one direct buffer; a tty client gets the payloads alone.
+	 */
+	static void pumpOutput(SocketChannel monitor, SocketChannel client, boolean tty) throws IOException {
 		if (!tty) {
-			for (int n = monitorIn.read(buf); n >= 0; n = monitorIn.read(buf)) {
-				clientOut.write(buf, 0, n);
+			ByteBuffer buf = ByteBuffer.allocateDirect(256 * 1024);
+			while (monitor.read(buf) >= 0) {
+				buf.flip();
+				while (buf.hasRemaining()) {
+					client.write(buf);
+				}
+				buf.clear();
 			}
 			return;
 		}
+		InputStream monitorIn = Channels.newInputStream(monitor);
+		OutputStream clientOut = Channels.newOutputStream(client);
+		byte[] buf = new byte[32 * 1024];
 		byte[] header = new byte[8];
 		while (monitorIn.readNBytes(header, 0, 8) == 8) {
 			int len = ((header[4] & 0xff) << 24) | ((header[5] & 0xff) << 16) | ((header[6] & 0xff) << 8)

@@ -1,7 +1,6 @@
 package io.berth.api.dockercompat.container;
 
 import java.io.IOException;
-import java.nio.channels.Channels;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
@@ -66,7 +65,7 @@ class ExecStartHijack implements HijackHandler {
 				input.setDaemon(true);
 				input.start();
 			}
-			AttachHijack.pumpOutput(Channels.newInputStream(monitor), Channels.newOutputStream(client), e.tty());
+			AttachHijack.pumpOutput(monitor, client, e.tty());
 		}
 		this.execs.awaitExit(e);
 	}

@@ -1,0 +1,314 @@
+#!/usr/bin/env python3
+"""Berth and dockerd side by side, in one run, through the same docker CLI.
+
+Each engine starts on its own temporary roots and socket, gets the same busybox image (made from Debian's
+busybox-static, never pulled), and runs the same workloads. The figures go to docs/benchmarks.md.
+"""
+import argparse
+import concurrent.futures
+import datetime
+import http.client
+import os
+import platform
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+import busybox_rootfs
+
+REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+DOCKER = shutil.which("docker") or "/usr/local/bin/docker"
+LINE = b"0123456789" * 9 + b"abcdefghi\n"  # 100-byte lines: a log of a million records
+LOG_ROUNDS = 3
+
+
+class UnixHTTPConnection(http.client.HTTPConnection):
+    def __init__(self, path):
+        super().__init__("localhost", timeout=2)
+        self.path = path
+
+    def connect(self):
+        self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        self.sock.settimeout(2)
+        self.sock.connect(self.path)
+
+
+def ping(sock_path):
+    try:
+        conn = UnixHTTPConnection(sock_path)
+        conn.request("GET", "/_ping")
+        ok = conn.getresponse().status == 200
+        conn.close()
+        return ok
+    except OSError:
+        return False
+
+
+def rss_kib(pids):
+    total = 0
+    for pid in pids:
+        try:
+            with open(f"/proc/{pid}/status") as f:
+                for line in f:
+                    if line.startswith("VmRSS:"):
+                        total += int(line.split()[1])
+        except FileNotFoundError:
+            pass
+    return total
+
+
+def children(pid):
+    try:
+        with open(f"/proc/{pid}/task/{pid}/children") as f:
+            return [int(p) for p in f.read().split()]
+    except FileNotFoundError:
+        return []
+
+
+class Engine:
+    """One daemon under test: how to start it, and which of its processes count as the daemon."""
+
+    def __init__(self, name, root):
+        self.name = name
+        self.root = root
+        self.sock = os.path.join(root, "api.sock")
+        self.proc = None
+        self.log = open(os.path.join(root, "daemon.log"), "wb")
+
+    def command(self):
+        raise NotImplementedError
+
+    def daemon_pids(self):
+        return [self.proc.pid]
+
+    def start(self):
+        started = time.monotonic()
+        self.proc = subprocess.Popen(self.command(), cwd=REPO, stdout=self.log, stderr=subprocess.STDOUT)
+        deadline = started + 60
+        while not ping(self.sock):
+            if self.proc.poll() is not None or time.monotonic() > deadline:
+                raise SystemExit(f"{self.name} did not start; see {self.log.name}")
+            time.sleep(0.005)
+        return time.monotonic() - started
+
+    def docker(self, *args, **kw):
+        return subprocess.run([DOCKER, "-H", "unix://" + self.sock, *args], check=True, **kw)
+
+    def stop(self):
+        if self.proc and self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                self.proc.wait(30)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+
+
+def berth_java():
+    """Exactly how `make run` starts the daemon."""
+    return subprocess.run(["make", "-s", "--no-print-directory", "run-command"], cwd=REPO, check=True,
+                          capture_output=True, text=True).stdout.split()
+
+
+class Berth(Engine):
+    def command(self):
+        return berth_java() + [f"--berth.data-root={self.root}/data", f"--berth.exec-root={self.root}/exec",
+                       f"--berth.api.socket={self.sock}", "--server.port=0"]
+
+
+class Dockerd(Engine):
+    def command(self):
+        return ["dockerd", "--data-root", f"{self.root}/data", "--exec-root", f"{self.root}/exec",
+                "-H", "unix://" + self.sock, "--pidfile", f"{self.root}/dockerd.pid",
+                "--bridge=none", "--iptables=false", "--ip6tables=false", "--ip-masq=false"]
+
+    def daemon_pids(self):
+        # dockerd starts its own containerd; both are the daemon's memory.
+        return [self.proc.pid] + [p for p in children(self.proc.pid) if comm(p) == "containerd"]
+
+
+def comm(pid):
+    try:
+        with open(f"/proc/{pid}/comm") as f:
+            return f.read().strip()
+    except FileNotFoundError:
+        return ""
+
+
+def timed(fn):
+    t = time.monotonic()
+    fn()
+    return time.monotonic() - t
+
+
+def measure(engine, image_tar, runs, parallel, log_bytes):
+    r = {"ready_s": engine.start()}
+    time.sleep(5)
+    r["rss_start_mib"] = rss_kib(engine.daemon_pids()) / 1024
+    engine.docker("import", "-c", 'CMD ["sh"]', "-", "busybox", input=image_tar, capture_output=True)
+
+    run = ["run", "--rm", "--network", "none", "busybox", "true"]
+    for _ in range(2):
+        engine.docker(*run, capture_output=True)
+    samples = [timed(lambda: engine.docker(*run, capture_output=True)) for _ in range(runs)]
+    r["run_median_s"] = statistics.median(samples)
+    r["run_p90_s"] = sorted(samples)[int(len(samples) * 0.9) - 1]
+
+    def run_detached(i):
+        engine.docker("run", "-d", "--name", f"c{i}", "--network", "none", "busybox", "sleep", "600",
+                      capture_output=True)
+
+    with concurrent.futures.ThreadPoolExecutor(parallel) as pool:
+        t = time.monotonic()
+        list(pool.map(run_detached, range(parallel)))
+        r["concurrent_s"] = time.monotonic() - t
+    running = engine.docker("ps", "-q", capture_output=True, text=True).stdout.split()
+    if len(running) != parallel:
+        raise SystemExit(f"{engine.name}: {len(running)} of {parallel} containers running")
+    engine.docker("rm", "-f", *[f"c{i}" for i in range(parallel)], capture_output=True)
+
+    lines = log_bytes // len(LINE)
+    script = f"yes {LINE.decode().strip()} | head -n {lines}"
+    expected = lines * len(LINE)
+    attach, logs = [], []
+    for i in range(LOG_ROUNDS):
+        t = time.monotonic()
+        out = engine.docker("run", "--name", f"logbench{i}", "--network", "none", "busybox", "sh", "-c", script,
+                            capture_output=True).stdout
+        attach.append(expected / (time.monotonic() - t) / 2**20)
+        if len(out) != expected:
+            raise SystemExit(f"{engine.name}: attached run gave {len(out)} bytes, not {expected}")
+    for _ in range(LOG_ROUNDS):
+        t = time.monotonic()
+        out = engine.docker("logs", "logbench0", capture_output=True).stdout
+        logs.append(expected / (time.monotonic() - t) / 2**20)
+        if len(out) != expected:
+            raise SystemExit(f"{engine.name}: docker logs gave {len(out)} bytes, not {expected}")
+    r["attach_mib_s"] = statistics.median(attach)
+    r["logs_mib_s"] = statistics.median(logs)
+    engine.docker("rm", *[f"logbench{i}" for i in range(LOG_ROUNDS)], capture_output=True)
+
+    time.sleep(5)
+    r["rss_after_mib"] = rss_kib(engine.daemon_pids()) / 1024
+    return r
+
+
+def version(cmd):
+    try:
+        return subprocess.run(cmd, capture_output=True, text=True, check=True).stdout.strip().splitlines()[0]
+    except (OSError, subprocess.CalledProcessError, IndexError):
+        return "absent"
+
+
+def cpu_model():
+    with open("/proc/cpuinfo") as f:
+        for line in f:
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    return platform.processor()
+
+
+ROWS = [
+    # key, label, format, target check for Berth (given Berth's and dockerd's figures), target text
+    ("run_median_s", "`docker run --rm --network none busybox true`, median of {runs}", "{:.0f} ms",
+     lambda b, d: d is None or b <= 0.5 * d, "at most 0.5x dockerd"),
+    ("run_p90_s", "the same, 90th percentile", "{:.0f} ms", None, ""),
+    ("concurrent_s", "{concurrent} concurrent `docker run -d`, wall time", "{:.2f} s", None, ""),
+    ("attach_mib_s", "{mib} MiB of stdout through an attached `docker run`, median of 3", "{:.0f} MiB/s",
+     lambda b, d: b >= 100, "at least 100 MB/s"),
+    ("logs_mib_s", "the same log read back with `docker logs`, median of 3", "{:.0f} MiB/s",
+     lambda b, d: b >= 100, "at least 100 MB/s"),
+    ("ready_s", "start to first `/_ping` answer", "{:.2f} s", lambda b, d: b <= 3, "at most 3 s"),
+    ("rss_start_mib", "daemon RSS, idle 5 s after start", "{:.0f} MiB", lambda b, d: b <= 200, "at most 200 MB"),
+    ("rss_after_mib", "daemon RSS, idle 5 s after the workloads", "{:.0f} MiB", lambda b, d: b <= 200,
+     "at most 200 MB"),
+]
+
+
+def fmt(key, fmt_s, value):
+    if value is None:
+        return "n/a"
+    return fmt_s.format(value * 1000 if fmt_s.endswith("ms") else value)
+
+
+def report(results, args, berth_cmd):
+    b, d = results["Berth"], results.get("dockerd")
+    now = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    out = ["# Benchmarks", "",
+           "Berth and dockerd measured side by side in one run of `bench/run`, through the same docker CLI, on the",
+           "same machine, with the same busybox image (made from Debian's busybox-static). Each engine runs on its",
+           "own temporary roots; no containers have networking (`--network none`), so neither sets up a bridge.",
+           "", f"Measured {now}.", "",
+           "| | Berth | dockerd | Berth / dockerd | target | met |", "|---|---|---|---|---|---|"]
+    for key, label, fmt_s, check, target in ROWS:
+        bv, dv = b[key], (d or {}).get(key)
+        ratio = f"{bv / dv:.2f}" if dv else "n/a"
+        met = "" if check is None else ("yes" if check(bv, dv) else "**no**")
+        label = label.format(runs=args.runs, concurrent=args.concurrent, mib=args.log_mib)
+        out.append(f"| {label} | {fmt(key, fmt_s, bv)} | {fmt(key, fmt_s, dv)} | {ratio} | {target} | {met} |")
+    out += ["", "## How", "",
+            "- Start: the time from spawning the daemon to its first `200` answer on `GET /_ping`, polled every 5 ms.",
+            "  Berth is started exactly as `make run` starts it:", "", f"  `{berth_cmd}`", "",
+            "  dockerd is started with `--bridge=none --iptables=false` on its own roots; it starts its own containerd.",
+            "- RSS: `VmRSS` of the daemon's processes: Berth's JVM; dockerd plus its containerd. Per-container",
+            "  processes (Berth's monitor, containerd's shim) are not counted.",
+            f"- Run latency: two warm-up runs, then {args.runs} runs one after another, each timed around the CLI.",
+            f"- Concurrency: {args.concurrent} `docker run -d ... sleep 600` started at once; the wall time until",
+            "  every CLI returned, then a check that all are running.",
+            f"- Logging: `yes` of 100-byte lines, {args.log_mib} MiB in all, through an attached run whose",
+            "  stdout the benchmark reads and counts; three such runs, then `docker logs` of the first container",
+            "  three times, counted again. Each figure is the median of its three.",
+            "", "## Machine", "",
+            f"- CPU: {cpu_model()}, {os.cpu_count()} cores; kernel {platform.release()}",
+            f"- Java: {java_version()}",
+            f"- dockerd: {version(['dockerd', '--version'])}; runc: {version(['runc', '--version'])}",
+            f"- docker CLI: {version([DOCKER, '--version'])}", ""]
+    return "\n".join(out)
+
+
+def java_version():
+    p = subprocess.run(["java", "-version"], capture_output=True, text=True)
+    return (p.stderr.strip().splitlines() or ["absent"])[0]
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--runs", type=int, default=20)
+    ap.add_argument("--concurrent", type=int, default=20)
+    ap.add_argument("--log-mib", type=int, default=100)
+    ap.add_argument("--no-dockerd", action="store_true", help="measure Berth only")
+    ap.add_argument("--out", default=os.path.join(REPO, "docs", "benchmarks.md"))
+    args = ap.parse_args()
+    if os.geteuid() != 0:
+        raise SystemExit("bench: run as root; both daemons need it")
+
+    image_tar = busybox_rootfs.rootfs_tar()
+    engines = [Berth]
+    if not args.no_dockerd and shutil.which("dockerd"):
+        engines.append(Dockerd)
+    results = {}
+    for cls in engines:
+        root = tempfile.mkdtemp(prefix=f"bench-{cls.__name__.lower()}-")
+        engine = cls("Berth" if cls is Berth else "dockerd", root)
+        try:
+            print(f"bench: {engine.name} ...", file=sys.stderr, flush=True)
+            results[engine.name] = measure(engine, image_tar, args.runs, args.concurrent, args.log_mib * 2**20)
+            print(f"bench: {engine.name}: {results[engine.name]}", file=sys.stderr, flush=True)
+        finally:
+            engine.stop()
+            subprocess.run(["umount", "-R", "-l", root], capture_output=True)
+            shutil.rmtree(root, ignore_errors=True)
+    berth_cmd = " ".join(berth_java()) + " [--name=value ...]"
+    text = report(results, args, berth_cmd)
+    with open(args.out, "w") as f:
+        f.write(text)
+    print(text)
+
+
+if __name__ == "__main__":
+    main()
