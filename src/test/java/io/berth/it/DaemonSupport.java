@@ -1,8 +1,12 @@
 package io.berth.it;
 
+import java.util.concurrent.TimeUnit;
+
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.TestInstance;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The base of the integration tests: one real daemon per test class, started before its tests and closed (every
@@ -37,6 +41,22 @@ abstract class DaemonSupport {
 
 	protected DockerCli.Result docker(String... args) {
 		return this.daemon.docker(args);
+	}
+
+	/** {@code docker inspect -f FORMAT NAME}, trimmed. */
+	protected String inspect(String name, String format) {
+		return docker("inspect", "-f", format, name).assertOk().out().trim();
+	}
+
+	/** Polls inspect until it shows {@code expected}, failing with the last value after a deadline. */
+	protected void awaitInspect(String name, String format, String expected) {
+		long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+		String last = inspect(name, format);
+		while (!last.equals(expected) && System.nanoTime() < deadline) {
+			BerthDaemon.sleep(100);
+			last = inspect(name, format);
+		}
+		assertThat(last).isEqualTo(expected);
 	}
 
 }

@@ -41,18 +41,18 @@ class ImagesIT extends DaemonSupport {
 		daemon.dockerWithInput(rootfs, "import", "-c", "CMD [\"sh\"]", "-c", "ENV FOO=bar", "-", "it-busybox:latest")
 			.assertOk();
 		assertThat(daemon.docker("images").assertOk().out()).containsPattern("it-busybox\\s+latest\\s+[0-9a-f]{12}");
-		assertThat(inspect("it-busybox", "{{json .Config.Cmd}}")).isEqualTo("[\"sh\"]");
-		assertThat(inspect("it-busybox", "{{json .Config.Env}}")).contains("FOO=bar").contains("PATH=");
-		assertThat(inspect("it-busybox", "{{json .RootFS.Layers}}")).isEqualTo("[\"" + sha256(rootfs) + "\"]");
-		assertThat(inspect("it-busybox", "{{.Comment}}")).isEqualTo("Imported from -");
-		String id = inspect("it-busybox", "{{.Id}}");
-		assertThat(inspect("docker.io/library/it-busybox:latest", "{{.Id}}")).isEqualTo(id);
-		assertThat(inspect(id.substring("sha256:".length(), 19), "{{.Id}}")).isEqualTo(id);
-		assertThat(inspect(id, "{{.Id}}")).isEqualTo(id);
+		assertThat(inspectImage("it-busybox", "{{json .Config.Cmd}}")).isEqualTo("[\"sh\"]");
+		assertThat(inspectImage("it-busybox", "{{json .Config.Env}}")).contains("FOO=bar").contains("PATH=");
+		assertThat(inspectImage("it-busybox", "{{json .RootFS.Layers}}")).isEqualTo("[\"" + sha256(rootfs) + "\"]");
+		assertThat(inspectImage("it-busybox", "{{.Comment}}")).isEqualTo("Imported from -");
+		String id = inspectImage("it-busybox", "{{.Id}}");
+		assertThat(inspectImage("docker.io/library/it-busybox:latest", "{{.Id}}")).isEqualTo(id);
+		assertThat(inspectImage(id.substring("sha256:".length(), 19), "{{.Id}}")).isEqualTo(id);
+		assertThat(inspectImage(id, "{{.Id}}")).isEqualTo(id);
 		assertThat(daemon.docker("inspect", "--format", "{{.Id}}", "it-busybox").assertOk().out().strip())
 			.isEqualTo(id);
 		BusyboxImage.importInto(daemon, "busybox:latest");
-		assertThat(inspect("busybox", "{{json .Config.Cmd}}")).isEqualTo("[\"sh\"]");
+		assertThat(inspectImage("busybox", "{{json .Config.Cmd}}")).isEqualTo("[\"sh\"]");
 		assertThat(tempEntries()).isEmpty();
 	}
 
@@ -71,9 +71,9 @@ class ImagesIT extends DaemonSupport {
 	@Order(3)
 	void tagThenRmiUntagsFirstAndDeletesWithLastReference() {
 		daemon.dockerWithInput(rootfs, "import", "-", "it-tag:1").assertOk();
-		String id = inspect("it-tag:1", "{{.Id}}");
+		String id = inspectImage("it-tag:1", "{{.Id}}");
 		daemon.docker("tag", "it-tag:1", "it-other/name:2").assertOk();
-		assertThat(inspect("it-other/name:2", "{{.Id}}")).isEqualTo(id);
+		assertThat(inspectImage("it-other/name:2", "{{.Id}}")).isEqualTo(id);
 		assertThat(daemon.docker("images", "--format", "{{.Repository}}:{{.Tag}} {{.ID}}").assertOk().out())
 			.contains("it-tag:1 " + id.substring(7, 19))
 			.contains("it-other/name:2 " + id.substring(7, 19));
@@ -82,7 +82,7 @@ class ImagesIT extends DaemonSupport {
 		assertThat(refused.err()).contains("must be forced");
 		assertThat(daemon.docker("rmi", "it-other/name:2").assertOk().out().strip())
 			.isEqualTo("Untagged: it-other/name:2");
-		assertThat(inspect("it-tag:1", "{{.Id}}")).isEqualTo(id);
+		assertThat(inspectImage("it-tag:1", "{{.Id}}")).isEqualTo(id);
 		String out = daemon.docker("rmi", "it-tag:1").assertOk().out();
 		assertThat(out).contains("Untagged: it-tag:1").contains("Deleted: " + id);
 		assertThat(daemon.docker("image", "inspect", id).exitCode()).isNotZero();
@@ -94,7 +94,7 @@ class ImagesIT extends DaemonSupport {
 	void saveRmiLoadRestoresTheSameImage() throws Exception {
 		daemon.dockerWithInput(rootfs, "import", "-c", "LABEL it=save", "-", "it-save:1").assertOk();
 		daemon.docker("tag", "it-save:1", "it-save:2").assertOk();
-		String id = inspect("it-save:1", "{{.Id}}");
+		String id = inspectImage("it-save:1", "{{.Id}}");
 		Path archive = temp.resolve("save.tar");
 		daemon.docker("save", "-o", archive.toString(), "it-save:1", "it-save:2").assertOk();
 		List<String> names = tarNames(Files.readAllBytes(archive));
@@ -104,8 +104,8 @@ class ImagesIT extends DaemonSupport {
 		assertThat(daemon.docker("image", "inspect", "it-save:1").exitCode()).isNotZero();
 		String loaded = daemon.docker("load", "-i", archive.toString()).assertOk().out();
 		assertThat(loaded).contains("Loaded image: it-save:1").contains("Loaded image: it-save:2");
-		assertThat(inspect("it-save:1", "{{.Id}}")).isEqualTo(id);
-		assertThat(inspect("it-save:2", "{{.Config.Labels}}")).isEqualTo("map[it:save]");
+		assertThat(inspectImage("it-save:1", "{{.Id}}")).isEqualTo(id);
+		assertThat(inspectImage("it-save:2", "{{.Config.Labels}}")).isEqualTo("map[it:save]");
 		String again = daemon.dockerWithInput(Files.readAllBytes(archive), "load").assertOk().out();
 		assertThat(again).contains("Loaded image: it-save:1");
 		assertThat(tempEntries()).isEmpty();
@@ -115,7 +115,7 @@ class ImagesIT extends DaemonSupport {
 	@Order(5)
 	void historyShowsTheImportStep() {
 		daemon.dockerWithInput(rootfs, "import", "-m", "from the test", "-", "it-history:1").assertOk();
-		String id = inspect("it-history:1", "{{.Id}}");
+		String id = inspectImage("it-history:1", "{{.Id}}");
 		String out = daemon.docker("history", "--no-trunc", "--format", "{{.ID}}|{{.Comment}}|{{.Size}}",
 				"it-history:1").assertOk().out();
 		assertThat(out.strip()).startsWith(id + "|from the test|");
@@ -127,8 +127,8 @@ class ImagesIT extends DaemonSupport {
 		byte[] layer = layerTar("oci-file", "from an OCI layout");
 		assertThat(daemon.dockerWithInput(ociLayout(layer, sha256(layer)), "load").assertOk().out())
 			.contains("Loaded image: it-oci:1.0");
-		assertThat(inspect("it-oci:1.0", "{{json .RootFS.Layers}}")).isEqualTo("[\"" + sha256(layer) + "\"]");
-		assertThat(inspect("it-oci:1.0", "{{json .Config.Cmd}}")).isEqualTo("[\"sh\"]");
+		assertThat(inspectImage("it-oci:1.0", "{{json .RootFS.Layers}}")).isEqualTo("[\"" + sha256(layer) + "\"]");
+		assertThat(inspectImage("it-oci:1.0", "{{json .Config.Cmd}}")).isEqualTo("[\"sh\"]");
 
 		// A stored layer is never read again (dockerd skips it too), so the lie must name a new diff ID.
 		byte[] other = layerTar("tampered", "x");
@@ -163,7 +163,7 @@ class ImagesIT extends DaemonSupport {
 	@Order(8)
 	void rmiWhenContainerUsesImageIsRefusedUntilItIsRemoved() {
 		daemon.dockerWithInput(rootfs, "import", "-c", "CMD [\"sh\"]", "-", "it-inuse:1").assertOk();
-		String id = inspect("it-inuse:1", "{{.Id}}");
+		String id = inspectImage("it-inuse:1", "{{.Id}}");
 		String container = daemon.docker("create", "it-inuse:1").assertOk().out().strip();
 		DockerCli.Result refused = daemon.docker("rmi", "it-inuse:1");
 		assertThat(refused.exitCode()).isNotZero();
@@ -192,7 +192,7 @@ class ImagesIT extends DaemonSupport {
 		daemon.launch();
 		assertThat(tempEntries()).isEmpty();
 		assertThat(orphan).doesNotExist();
-		assertThat(inspect("it-crash:1", "{{json .RootFS.Layers}}")).isEqualTo("[\"" + sha256Unchecked(rootfs) + "\"]");
+		assertThat(inspectImage("it-crash:1", "{{json .RootFS.Layers}}")).isEqualTo("[\"" + sha256Unchecked(rootfs) + "\"]");
 		assertThat(daemon.dataRoot().resolve("layers/sha256/" + sha256Unchecked(rootfs).substring(7) + "/bin/busybox"))
 			.isRegularFile();
 	}
@@ -205,14 +205,14 @@ class ImagesIT extends DaemonSupport {
 		String out = daemon.docker("image", "prune", "-f").assertOk().out();
 		assertThat(out).contains("deleted: " + dangling);
 		assertThat(daemon.docker("image", "inspect", dangling).exitCode()).isNotZero();
-		assertThat(inspect("busybox", "{{.Id}}")).startsWith("sha256:");
+		assertThat(inspectImage("busybox", "{{.Id}}")).startsWith("sha256:");
 		String all = daemon.docker("image", "prune", "-a", "-f").assertOk().out();
 		assertThat(all).contains("untagged: busybox:latest").contains("Total reclaimed space");
 		assertThat(daemon.docker("images", "-q").assertOk().out()).isBlank();
 		assertThat(daemon.dataRoot().resolve("layers/sha256")).isEmptyDirectory();
 	}
 
-	private String inspect(String image, String format) {
+	private String inspectImage(String image, String format) {
 		return daemon.docker("image", "inspect", "--format", format, image).assertOk().out().strip();
 	}
 

@@ -298,21 +298,6 @@ class LifecycleIT extends DaemonSupport {
 		docker("rm", "timed").assertOk();
 	}
 
-	private String inspect(String name, String format) {
-		return docker("inspect", "-f", format, name).assertOk().out().trim();
-	}
-
-	/** Polls inspect until it shows {@code expected}, failing with the last value after a deadline. */
-	private void awaitInspect(String name, String format, String expected) {
-		long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-		String last = inspect(name, format);
-		while (!last.equals(expected) && System.nanoTime() < deadline) {
-			BerthDaemon.sleep(100);
-			last = inspect(name, format);
-		}
-		assertThat(last).isEqualTo(expected);
-	}
-
 	/** Polls the container's logs until they are exactly {@code expected}. */
 	private void awaitLogs(String name, String expected) {
 		long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);

@@ -302,21 +302,6 @@ class RunOptionsIT extends DaemonSupport {
 		return Integer.parseInt(inspect(name, "{{.RestartCount}}"));
 	}
 
-	private String inspect(String name, String format) {
-		return docker("inspect", "-f", format, name).assertOk().out().trim();
-	}
-
-	/** Polls inspect until it shows {@code expected}, failing with the last value after a deadline. */
-	private void awaitInspect(String name, String format, String expected) {
-		long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-		String last = inspect(name, format);
-		while (!last.equals(expected) && System.nanoTime() < deadline) {
-			BerthDaemon.sleep(100);
-			last = inspect(name, format);
-		}
-		assertThat(last).isEqualTo(expected);
-	}
-
 	/** A container's cgroups, as the kernel reports them in {@code /proc/<pid>/cgroup}. */
 	private record Cgroups(List<String> lines) {
 
