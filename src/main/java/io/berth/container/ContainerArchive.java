@@ -29,9 +29,8 @@ import org.springframework.stereotype.Service;
  * directory. Either way the container's volumes, bind mounts and {@code /etc/hosts}-style files are where the
  * container sees them, and every path is resolved inside the container's root.
  * <p>
- * Unlike dockerd this does not freeze a running container while copying (security.md, CVE-2018-15664): components are
- * checked one by one without following links and files are opened with O_NOFOLLOW, but a process in the container
- * that swaps a directory for a symlink between two of those steps can still redirect an intermediate component.
+ * As with dockerd (CVE-2018-15664), a running container is frozen from the first lookup of a path to the last byte
+ * copied, so that no process in it can swap a directory for a symlink between two steps of the resolution.
  */
 @Service
 public class ContainerArchive {
@@ -48,15 +47,11 @@ public class ContainerArchive {
 		this.paths = paths;
 	}
 
-	/** A tar of a path, written when the caller is ready for it, and the stat that goes in the response header. */
-	public record Archive(PathStat stat, Body body) {
-	}
-
-	/** Writes the tar. */
+	/** Where a tar goes: given the path's stat (for the response header), the stream to write the tar to. */
 	@FunctionalInterface
-	public interface Body {
+	public interface TarTarget {
 
-		void writeTo(OutputStream out) throws IOException;
+		OutputStream open(PathStat stat) throws IOException;
 
 	}
 
@@ -66,26 +61,30 @@ public class ContainerArchive {
 	 */
 	public PathStat stat(String ref, String path) {
 		Container c = this.containers.get(ref);
-		RootView view = view(c);
-		return stat(view, target(view, path, ref), absolute(path), ref);
+		try (ContainerLifecycle.CopyFreeze frozen = this.lifecycle.freezeForCopy(c)) {
+			RootView view = view(c);
+			return stat(view, target(view, path, ref), absolute(path), ref);
+		}
 	}
 
 	/**
 	 * A tar of the path: a file as one entry, a directory with everything below it, named after the path's last
-	 * component ({@code dir/.} gives the directory's contents as {@code ./...}).
+	 * component ({@code dir/.} gives the directory's contents as {@code ./...}). It is written as it is read, so a
+	 * slow reader keeps a running container frozen for longer.
+	 * @throws ContainerPathNotFoundException when nothing is there, before anything is opened
 	 */
-	public Archive archive(String ref, String path) {
+	public void archive(String ref, String path, TarTarget target) throws IOException {
 		Container c = this.containers.get(ref);
-		RootView view = view(c);
-		RootView.Node node = target(view, path, ref);
-		String abs = absolute(path);
-		PathStat stat = stat(view, node, abs, ref);
-		// dockerd rebases the root onto "", so its entries are "/", "/bin", ...
-		String topName = stat.name().equals("/") ? "" : stat.name();
-		return new Archive(stat, (out) -> {
-			TarStreamer.write(view, node, topName, out);
-			this.containers.events().publish(c, "archive-path");
-		});
+		try (ContainerLifecycle.CopyFreeze frozen = this.lifecycle.freezeForCopy(c)) {
+			RootView view = view(c);
+			RootView.Node node = target(view, path, ref);
+			String abs = absolute(path);
+			PathStat stat = stat(view, node, abs, ref);
+			// dockerd rebases the root onto "", so its entries are "/", "/bin", ...
+			String topName = stat.name().equals("/") ? "" : stat.name();
+			TarStreamer.write(view, node, topName, target.open(stat));
+		}
+		this.containers.events().publish(c, "archive-path");
 	}
 
 	/**
@@ -96,6 +95,14 @@ public class ContainerArchive {
 	public void extract(String ref, String path, boolean noOverwriteDirNonDir, boolean copyUidGid, InputStream tar) {
 		Container c = this.containers.get(ref);
 		requirePath(path);
+		try (ContainerLifecycle.CopyFreeze frozen = this.lifecycle.freezeForCopy(c)) {
+			extractInto(c, ref, path, noOverwriteDirNonDir, copyUidGid, tar);
+		}
+		this.containers.events().publish(c, "extract-to-dir");
+	}
+
+	private void extractInto(Container c, String ref, String path, boolean noOverwriteDirNonDir, boolean copyUidGid,
+			InputStream tar) {
 		RootView view = view(c);
 		List<String> dest = ScopedPath.resolve(view, absolute(path));
 		RootView.Node dir = view.lookup(dest).orElseThrow(() -> new ContainerPathNotFoundException(path, ref));
@@ -124,7 +131,6 @@ public class ContainerArchive {
 		catch (IOException ex) {
 			throw new ArchiveIoException("cannot extract the archive into " + path, ex);
 		}
-		this.containers.events().publish(c, "extract-to-dir");
 	}
 
 	/**

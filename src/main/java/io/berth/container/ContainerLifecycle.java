@@ -231,6 +231,8 @@ public class ContainerLifecycle {
 			if (c == null || !(c.getState().isActive() || c.getState() == ContainerState.REMOVING)) {
 				return;
 			}
+			// The frozen processes are gone; a copy still running must not thaw a later run of the container.
+			live(id).frozenForCopies = false;
 			ContainerFiles files = ContainerFiles.of(this.paths, id);
 			ExitRecord rec = awaitExitRecord(files.exitFile())
 				.orElse(new ExitRecord(255, 0, false, Instant.EPOCH, Instant.now()));
@@ -347,6 +349,7 @@ public class ContainerLifecycle {
 					: (configured instanceof Number n) ? n.intValue() : DEFAULT_STOP_TIMEOUT;
 			signal = (config.get("StopSignal") instanceof String s && !s.isEmpty()) ? s : "SIGTERM";
 			exit = live(c.getId()).nextExit;
+			endCopyFreeze(c.getId());
 			if (c.getState() == ContainerState.PAUSED) {
 				this.runtime.resume(c.getId());
 			}
@@ -400,6 +403,7 @@ public class ContainerLifecycle {
 				c.stopRequested();
 				this.containers.save(c);
 			}
+			endCopyFreeze(c.getId());
 			try {
 				this.runtime.kill(c.getId(), sig, false);
 			}
@@ -431,7 +435,14 @@ public class ContainerLifecycle {
 			if (c.getState() != ContainerState.RUNNING) {
 				throw new ConflictException("Container " + c.getId() + " is not running");
 			}
-			this.runtime.pause(c.getId());
+			LiveState state = live(c.getId());
+			if (state.frozenForCopies) {
+				// Already frozen for a copy, which from now on leaves the freeze to the user.
+				state.frozenForCopies = false;
+			}
+			else {
+				this.runtime.pause(c.getId());
+			}
 			c.paused();
 			this.containers.save(c);
 			this.containers.events().publish(c, "pause");
@@ -445,10 +456,86 @@ public class ContainerLifecycle {
 			if (c.getState() != ContainerState.PAUSED) {
 				throw new ConflictException("Container " + c.getId() + " is not paused");
 			}
-			this.runtime.resume(c.getId());
+			LiveState state = live(c.getId());
+			if (state.copies > 0) {
+				// A copy still reads or writes its files: the last one to finish thaws it.
+				state.frozenForCopies = true;
+			}
+			else {
+				this.runtime.resume(c.getId());
+			}
 			c.unpaused();
 			this.containers.save(c);
 			this.containers.events().publish(c, "unpause");
+		}
+	}
+
+	/** Keeps a container frozen for a copy until closed. */
+	@FunctionalInterface
+	interface CopyFreeze extends AutoCloseable {
+
+		@Override
+		void close();
+
+	}
+
+	/**
+	 * Freezes a running container while {@code docker cp} resolves and copies its paths, as dockerd does since
+	 * CVE-2018-15664, so that no process in it can swap a path component for a symlink halfway. Overlapping copies
+	 * share one freeze, a container the user paused stays paused, and no pause or unpause event is published. A
+	 * container without processes needs no freeze.
+	 */
+	CopyFreeze freezeForCopy(Container container) {
+		String id = container.getId();
+		synchronized (lock(id)) {
+			Container c = this.containers.reload(id).orElse(null);
+			if (c == null || !c.getState().isActive()) {
+				return () -> {
+				};
+			}
+			LiveState state = live(id);
+			if (c.getState() == ContainerState.RUNNING && !state.frozenForCopies) {
+				try {
+					this.runtime.pause(id);
+				}
+				catch (RuntimeCommandException ex) {
+					throw new SystemException("cannot freeze container " + id + " for the copy: " + ex.getMessage(),
+							ex);
+				}
+				state.frozenForCopies = true;
+			}
+			state.copies++;
+			return () -> endCopy(id, state);
+		}
+	}
+
+	private void endCopy(String id, LiveState state) {
+		// The lock is gone once the container is removed, and with it anything left to thaw.
+		Object lock = this.locks.get(id);
+		if (lock == null) {
+			return;
+		}
+		synchronized (lock) {
+			state.copies--;
+			if (state.copies == 0) {
+				endCopyFreeze(id);
+			}
+		}
+	}
+
+	/** Thaws a container frozen for copies, which then go on unfrozen; caller holds the lock. */
+	private void endCopyFreeze(String id) {
+		LiveState state = this.live.get(id);
+		if (state == null || !state.frozenForCopies) {
+			return;
+		}
+		state.frozenForCopies = false;
+		try {
+			this.runtime.resume(id);
+		}
+		catch (RuntimeCommandException ex) {
+			// The container may have been killed meanwhile; there is nothing left to thaw then.
+			logger.debug("thaw of " + id + " after a copy: " + ex.getMessage());
 		}
 	}
 
@@ -497,6 +584,7 @@ public class ContainerLifecycle {
 					exit = live(c.getId()).nextExit;
 					c.removing();
 					this.containers.save(c);
+					endCopyFreeze(c.getId());
 					signal(c, 9, true);
 				}
 			}
@@ -549,10 +637,23 @@ public class ContainerLifecycle {
 			}
 			Path socket = this.monitors.socketOf(id);
 			if (this.monitors.isAlive(socket)) {
+				thawIfFrozenForACopy(c);
 				watch(id, socket);
 			}
 			else {
 				this.restarts.execute(() -> onExit(id));
+			}
+		}
+	}
+
+	/** A running container still frozen at start-up was frozen for a copy by an engine that died before thawing it. */
+	private void thawIfFrozenForACopy(Container c) {
+		if (c.getState() == ContainerState.RUNNING && this.runtime.status(c.getId()).orElse("").equals("paused")) {
+			try {
+				this.runtime.resume(c.getId());
+			}
+			catch (RuntimeCommandException ex) {
+				logger.warn("cannot thaw " + c.getId() + ", left frozen by a copy: " + ex.getMessage());
 			}
 		}
 	}

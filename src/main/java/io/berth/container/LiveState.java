@@ -23,6 +23,12 @@ final class LiveState {
 	/** The connection held open to the monitor; it closes when the container exits. */
 	volatile SocketChannel watch;
 
+	/** How many {@code docker cp} calls are reading or writing the container's files; guarded by its lock. */
+	int copies;
+
+	/** Whether the freezer is on for those copies rather than for a user's pause; guarded by its lock. */
+	boolean frozenForCopies;
+
 	void completeExit(ExitStatus status) {
 		CompletableFuture<ExitStatus> f = this.nextExit;
 		this.nextExit = new CompletableFuture<>();

@@ -66,6 +66,11 @@ public final class BerthDaemon implements AutoCloseable {
 		throw new IllegalStateException("daemon did not answer within " + timeout + ":\n" + log());
 	}
 
+	/** The daemon JVM's process id. */
+	public long pid() {
+		return this.process.pid();
+	}
+
 	public Path root() {
 		return this.root;
 	}

@@ -1,8 +1,10 @@
 package io.berth.it;
 
+import java.nio.file.Path;
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -49,54 +51,33 @@ class ContainersIT extends DaemonSupport {
 	}
 
 	@Test
-	void rootIsAnOverlayAndHostPathsAreNotVisible() {
-		DockerCli.Result r = docker("run", "--rm", "busybox", "sh", "-c",
-				"grep ' / ' /proc/mounts | cut -d' ' -f3; test -e /work && echo leak || echo clean").assertOk();
-		assertThat(r.out()).isEqualTo("overlay\nclean\n");
+	void rootIsAnOverlayAndHostPathsAreNotVisible(@TempDir Path temp) throws Exception {
+		IsolationChecks.assertOverlayRootWithoutHostPaths(this::runSh, IsolationChecks.hostMarker(temp));
 	}
 
 	@Test
 	void defaultHardeningMatchesDocker() {
-		DockerCli.Result r = docker("run", "--rm", "busybox", "sh", "-c",
-				"grep -E '^(CapEff|Seccomp):' /proc/self/status; mount -t tmpfs none /mnt && echo mounted;"
-						+ " echo 1 > /proc/sysrq-trigger && echo wrote-sysrq; echo done")
-			.assertOk();
-		assertThat(r.out()).contains("CapEff:\t00000000a80425fb").contains("Seccomp:\t2").contains("done");
-		assertThat(r.out()).doesNotContain("mounted").doesNotContain("wrote-sysrq");
+		IsolationChecks.assertDefaultHardening(this::runSh);
+	}
+
+	/** A new container running the script. */
+	private DockerCli.Result runSh(String script) {
+		return docker("run", "--rm", "busybox", "sh", "-c", script);
 	}
 
 	@Test
 	void memoryLimitKillsAnAllocationWithOomKilled() {
-		DockerCli.Result r = docker("run", "--name", "oom", "-m", "32m", "busybox", "dd", "if=/dev/zero",
-				"of=/dev/null", "bs=200M", "count=1");
-		assertThat(r.exitCode()).isEqualTo(137);
-		assertThat(docker("inspect", "-f", "{{.State.OOMKilled}} {{.State.ExitCode}}", "oom").assertOk().out())
-			.isEqualTo("true 137\n");
-		docker("rm", "oom").assertOk();
+		IsolationChecks.assertMemoryLimitOomKills(this.daemon, "oom");
 	}
 
 	@Test
 	void pidsLimitStopsAForkBomb() {
-		DockerCli.Result r = docker("run", "--rm", "--pids-limit", "10", "busybox", "sh", "-c",
-				"for i in $(seq 1 30); do sleep 3 & done; wait");
-		assertThat(r.exitCode()).isNotZero();
-		assertThat(r.err()).contains("can't fork: Resource temporarily unavailable");
-		DockerCli.Result unlimited = docker("run", "--rm", "busybox", "sh", "-c",
-				"for i in $(seq 1 30); do sleep 1 & done; wait; echo forked");
-		assertThat(unlimited.out()).isEqualTo("forked\n");
+		IsolationChecks.assertPidsLimitStopsAForkBomb(this.daemon);
 	}
 
 	@Test
 	void privilegedGetsTheHostsBoundingSet() throws Exception {
-		String host = java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/self/status"))
-			.stream()
-			.filter((l) -> l.startsWith("CapBnd:"))
-			.findFirst()
-			.orElseThrow()
-			.split("\\s+")[1];
-		DockerCli.Result r = docker("run", "--rm", "--privileged", "busybox", "grep", "CapEff", "/proc/self/status")
-			.assertOk();
-		assertThat(r.out()).isEqualTo("CapEff:\t" + host + "\n");
+		IsolationChecks.assertPrivilegedGetsTheHostsBoundingSet(this.daemon);
 	}
 
 	@Test

@@ -29,7 +29,9 @@ import org.springframework.stereotype.Component;
 /**
  * The Docker API's unix socket. It reads each new connection's first request head: the hijacked streams (attach,
  * exec start) are served here on the raw connection, because a servlet container's upgraded connections misbehave
- * when the docker CLI half-closes them; everything else is spliced to Tomcat on a private socket only root can reach.
+ * when the docker CLI half-closes them; everything else is spliced to Tomcat on a private socket only root can reach,
+ * tagged with its connection's number so that a streaming handler learns from {@link ClientConnections} when its
+ * client is gone.
  */
 @Component
 class ApiFront implements SmartLifecycle {
@@ -46,14 +48,18 @@ class ApiFront implements SmartLifecycle {
 
 	private final List<HijackHandler> handlers;
 
+	private final ClientConnections connections;
+
 	private volatile ServerSocketChannel server;
 
 	private volatile boolean running;
 
-	ApiFront(ApiProperties properties, InternalSocket internal, List<HijackHandler> handlers) {
+	ApiFront(ApiProperties properties, InternalSocket internal, List<HijackHandler> handlers,
+			ClientConnections connections) {
 		this.socket = Path.of(properties.socket()).toAbsolutePath();
 		this.internal = internal.path();
 		this.handlers = handlers;
+		this.connections = connections;
 	}
 
 	@Override
@@ -109,7 +115,13 @@ class ApiFront implements SmartLifecycle {
 				serveHijack(client, hijack.get(), all, headEnd + 4);
 			}
 			else {
-				splice(client, all);
+				long connection = this.connections.opened();
+				try {
+					splice(client, tagged(all, headEnd, connection), connection);
+				}
+				finally {
+					this.connections.closed(connection);
+				}
 			}
 		}
 		catch (IOException ex) {
@@ -267,15 +279,44 @@ class ApiFront implements SmartLifecycle {
 		}
 	}
 
-	/** Passes the connection to Tomcat untouched, in both directions, until both sides are done. */
-	private void splice(SocketChannel client, byte[] alreadyRead) throws IOException {
+	/**
+	 * The request as received, with the front's connection header after the request line in place of any the client
+	 * sent, so a handler can ask {@link ClientConnections} whether its client is still there.
+	 */
+	static byte[] tagged(byte[] received, int headEnd, long connection) {
+		String[] lines = new String(received, 0, headEnd, StandardCharsets.ISO_8859_1).split("\r\n", -1);
+		StringBuilder head = new StringBuilder(lines[0]).append("\r\n")
+			.append(ClientConnections.HEADER)
+			.append(": ")
+			.append(connection);
+		String name = ClientConnections.HEADER + ":";
+		for (int i = 1; i < lines.length; i++) {
+			if (!lines[i].regionMatches(true, 0, name, 0, name.length())) {
+				head.append("\r\n").append(lines[i]);
+			}
+		}
+		byte[] tag = head.toString().getBytes(StandardCharsets.ISO_8859_1);
+		byte[] out = new byte[tag.length + received.length - headEnd];
+		System.arraycopy(tag, 0, out, 0, tag.length);
+		System.arraycopy(received, headEnd, out, tag.length, received.length - headEnd);
+		return out;
+	}
+
+	/**
+	 * Passes the connection to Tomcat, in both directions, until both sides are done; the client's end of its side
+	 * closes the connection in {@link ClientConnections} at once.
+	 */
+	private void splice(SocketChannel client, byte[] alreadyRead, long connection) throws IOException {
 		try (SocketChannel tomcat = SocketChannel.open(StandardProtocolFamily.UNIX)) {
 			tomcat.connect(UnixDomainSocketAddress.of(this.internal));
 			ByteBuffer first = ByteBuffer.wrap(alreadyRead);
 			while (first.hasRemaining()) {
 				tomcat.write(first);
 			}
-			Thread up = new Thread(() -> pump(client, tomcat), "api-splice");
+			Thread up = new Thread(() -> {
+				pump(client, tomcat);
+				this.connections.closed(connection);
+			}, "api-splice");
 			up.setDaemon(true);
 			up.start();
 			pump(tomcat, client);

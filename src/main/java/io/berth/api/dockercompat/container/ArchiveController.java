@@ -2,7 +2,6 @@ package io.berth.api.dockercompat.container;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -52,12 +51,12 @@ class ArchiveController {
 	@GetMapping("/containers/{id}/archive")
 	void archive(@PathVariable String id, @RequestParam(required = false) @Nullable String path,
 			HttpServletResponse response) throws IOException {
-		ContainerArchive.Archive archive = this.archives.archive(id, (path != null) ? path : "");
-		response.setStatus(200);
-		response.setHeader(STAT_HEADER, header(archive.stat()));
-		response.setContentType("application/x-tar");
-		OutputStream out = response.getOutputStream();
-		archive.body().writeTo(out);
+		this.archives.archive(id, (path != null) ? path : "", (stat) -> {
+			response.setStatus(200);
+			response.setHeader(STAT_HEADER, header(stat));
+			response.setContentType("application/x-tar");
+			return response.getOutputStream();
+		});
 		response.flushBuffer();
 	}
 

@@ -12,8 +12,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 
 import io.berth.api.dockercompat.FilterArgs;
+import io.berth.api.dockercompat.FilterTimes;
 import io.berth.api.dockercompat.QueryParams;
-import io.berth.api.dockercompat.image.QueryValues;
 import io.berth.container.Container;
 import io.berth.container.ContainerLifecycle;
 import io.berth.container.ContainerService;
@@ -207,7 +207,7 @@ class ContainersController {
 	Map<String, Object> prune(@RequestParam(required = false) String filters) {
 		// dockerd's prune filters: each label must match, no label! may, and only containers created before until.
 		FilterArgs f = FilterArgs.parse(filters).validate(Set.of("label", "label!", "until"));
-		Instant until = f.get("until").isEmpty() ? null : QueryValues.until(f.get("until").get(0));
+		Instant until = f.get("until").isEmpty() ? null : FilterTimes.until(f.get("until").get(0));
 		List<String> deleted = new ArrayList<>();
 		for (Container c : this.containers.list()) {
 			Map<?, ?> labels = labels(c);

@@ -6,10 +6,12 @@ import java.time.Instant;
 import java.util.Optional;
 import java.util.concurrent.LinkedBlockingQueue;
 
+import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
 import io.berth.api.dockercompat.DockerTimestamp;
 import io.berth.api.dockercompat.FilterArgs;
+import io.berth.api.transport.ClientConnections;
 import io.berth.error.InvalidParameterException;
 import io.berth.events.EngineEvent;
 import io.berth.events.EventFilter;
@@ -34,9 +36,12 @@ class EventsController {
 
 	private final JsonMapper json;
 
-	EventsController(EventLog events, JsonMapper json) {
+	private final ClientConnections clients;
+
+	EventsController(EventLog events, JsonMapper json, ClientConnections clients) {
 		this.events = events;
 		this.json = json;
+		this.clients = clients;
 	}
 
 	/**
@@ -46,8 +51,8 @@ class EventsController {
 	@GetMapping("/events")
 	void events(@RequestParam(required = false) @Nullable String since,
 			@RequestParam(required = false) @Nullable String until,
-			@RequestParam(required = false) @Nullable String filters, HttpServletResponse response)
-			throws IOException {
+			@RequestParam(required = false) @Nullable String filters, HttpServletRequest request,
+			HttpServletResponse response) throws IOException {
 		Instant from = DockerTimestamp.parse("since", since);
 		Instant to = DockerTimestamp.parse("until", until);
 		if (from != null && to != null && to.isBefore(from)) {
@@ -63,6 +68,8 @@ class EventsController {
 		try (EventSubscription subscription = this.events.subscribe(filter, from, to,
 				(event) -> queue.add(Optional.of(event)))) {
 			subscription.ended().thenRun(() -> queue.add(Optional.empty()));
+			// Tomcat would see a client that left only when the next event is written, which may be never.
+			this.clients.gone(request).thenRun(() -> queue.add(Optional.empty()));
 			while (true) {
 				Optional<EngineEvent> next = queue.take();
 				if (next.isEmpty()) {

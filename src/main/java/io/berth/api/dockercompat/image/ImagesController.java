@@ -10,6 +10,8 @@ import java.util.Set;
 import java.util.function.Predicate;
 
 import io.berth.api.dockercompat.FilterArgs;
+import io.berth.api.dockercompat.FilterTimes;
+import io.berth.api.dockercompat.QueryParams;
 import io.berth.error.InvalidParameterException;
 import io.berth.error.NotFoundException;
 import io.berth.error.NotImplementedException;
@@ -99,7 +101,7 @@ class ImagesController {
 		Boolean dangling = QueryValues.dangling(f);
 		List<String> labels = f.get("label");
 		List<String> notLabels = f.get("label!");
-		Instant until = f.get("until").isEmpty() ? null : QueryValues.until(f.get("until").get(0));
+		Instant until = f.get("until").isEmpty() ? null : FilterTimes.until(f.get("until").get(0));
 		Predicate<ImageDetails> filter = (d) -> ImageService.labelsMatch(labels, d.config().labels())
 				&& notLabels.stream().noneMatch((l) -> ImageService.labelsMatch(List.of(l), d.config().labels()))
 				&& (until == null || d.created().isBefore(until));
@@ -144,7 +146,7 @@ class ImagesController {
 			@RequestParam(name = "force", required = false) String force,
 			@RequestParam(name = "noprune", required = false) String noPrune) {
 		String name = decode(imagePath(request));
-		return this.images.remove(name, QueryValues.bool(force)).stream().map(ImagesController::item).toList();
+		return this.images.remove(name, QueryParams.bool(force)).stream().map(ImagesController::item).toList();
 	}
 
 	private ImageInspectResponse inspect(String name) {
