@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdbool.h>
 #include <ftw.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -43,14 +44,14 @@ dn_write_file_mode (const char *path, const char *data, mode_t mode, dn_error_t 
   return 0;
 }
 
-int
-dn_write_file_atomic (const char *path, const char *data, size_t len, dn_error_t *err)
+static int
+write_file_replacing (const char *path, const char *data, size_t len, bool durable, dn_error_t *err)
 {
   cleanup_free char *tmp = xasprintf ("%s.tmp", path);
   cleanup_close int fd = open (tmp, O_WRONLY | O_TRUNC | O_CREAT | O_CLOEXEC, 0600);
   if (fd < 0)
     return dn_make_error (err, errno, "open `%s`", tmp);
-  if (write_all (fd, data, len) < 0 || fsync (fd) < 0)
+  if (write_all (fd, data, len) < 0 || (durable && fsync (fd) < 0))
     {
       int saved = errno;
       unlink (tmp);
@@ -63,6 +64,18 @@ dn_write_file_atomic (const char *path, const char *data, size_t len, dn_error_t
       return dn_make_error (err, saved, "rename `%s`", tmp);
     }
   return 0;
+}
+
+int
+dn_write_file_atomic (const char *path, const char *data, size_t len, dn_error_t *err)
+{
+  return write_file_replacing (path, data, len, false, err);
+}
+
+int
+dn_write_file_durable (const char *path, const char *data, size_t len, dn_error_t *err)
+{
+  return write_file_replacing (path, data, len, true, err);
 }
 
 int

@@ -13,6 +13,8 @@ int dn_write_file_at (int dirfd, const char *name, const char *data, size_t len,
 int dn_write_file_mode (const char *path, const char *data, mode_t mode, dn_error_t *err);
 /* Writes to tmp then renames over path, so readers never see half a file. */
 int dn_write_file_atomic (const char *path, const char *data, size_t len, dn_error_t *err);
+/* As dn_write_file_atomic, and on disk before the rename: for records that must survive a crash of the machine. */
+int dn_write_file_durable (const char *path, const char *data, size_t len, dn_error_t *err);
 /* Reads a whole file into an owned NUL-terminated buffer. */
 int dn_read_file_at (int dirfd, const char *name, char **out, size_t *len, dn_error_t *err);
 /* mkdir -p; existing directories are fine. */

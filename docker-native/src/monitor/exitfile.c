@@ -186,7 +186,7 @@ exit_file_write (struct monitor *m, bool oom_killed, dn_error_t *err)
       = xasprintf ("{\"exitCode\":%d,\"signal\":%d,\"oomKilled\":%s,\"startedAt\":\"%s\",\"finishedAt\":\"%s\","
                    "\"pid\":%d}\n",
                    code, sig, oom_killed ? "true" : "false", started, finished, (int) m->pid);
-  if (dn_write_file_atomic (m->opt.exit_file, json, strlen (json), err) < 0)
+  if (dn_write_file_durable (m->opt.exit_file, json, strlen (json), err) < 0)
     return dn_error_wrap (err, "write exit file");
   return 0;
 }

@@ -85,7 +85,7 @@ public final class JsonFileLog {
 	private static long readFrom(Path file, long offset, LogQuery q, Sink sink) throws IOException {
 		try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
 			ch.position(offset);
-			byte[] chunk = new byte[256 * 1024];
+			byte[] chunk = new byte[64 * 1024];
 			int filled = 0;
 			long consumed = offset;
 			JsonLogRecord record = new JsonLogRecord();

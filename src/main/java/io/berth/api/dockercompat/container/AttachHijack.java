@@ -115,7 +115,7 @@ class AttachHijack implements HijackHandler {
 	 */
 	static void pumpOutput(SocketChannel monitor, SocketChannel client, boolean tty) throws IOException {
 		if (!tty) {
-			ByteBuffer buf = ByteBuffer.allocateDirect(256 * 1024);
+			ByteBuffer buf = ByteBuffer.allocateDirect(64 * 1024);
 			while (monitor.read(buf) >= 0) {
 				buf.flip();
 				while (buf.hasRemaining()) {
