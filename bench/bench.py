@@ -25,6 +25,7 @@ REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 DOCKER = shutil.which("docker") or "/usr/local/bin/docker"
 LINE = b"0123456789" * 9 + b"abcdefghi\n"  # 100-byte lines: a log of a million records
 LOG_ROUNDS = 3
+WARM_UP_RUNS = 5  # as hyperfine's --warmup: the first runs after a start pay for loading and compiling code
 
 
 class UnixHTTPConnection(http.client.HTTPConnection):
@@ -172,7 +173,7 @@ def measure(engine, image_tar, runs, parallel, log_bytes):
     engine.docker("import", "-c", 'CMD ["sh"]', "-", "busybox", input=image_tar, capture_output=True)
 
     run = ["run", "--rm", "--network", "none", "busybox", "true"]
-    for _ in range(2):
+    for _ in range(WARM_UP_RUNS):
         engine.docker(*run, capture_output=True)
     samples = [timed(lambda: engine.docker(*run, capture_output=True)) for _ in range(runs)]
     r["run_median_s"] = statistics.median(samples)
@@ -293,7 +294,8 @@ def report(results, args, berth_cmd):
             "  dockerd is started with `--bridge=none --iptables=false` on its own roots; it starts its own containerd.",
             "- RSS: `VmRSS` of the daemon's processes: Berth's JVM; dockerd plus its containerd. Per-container",
             "  processes (Berth's monitor, containerd's shim) are not counted.",
-            f"- Run latency: two warm-up runs, then {args.runs} runs one after another, each timed around the CLI.",
+            f"- Run latency: {WARM_UP_RUNS} warm-up runs, then {args.runs} runs one after another, each timed around the",
+            "  CLI.",
             f"- Concurrency: {args.concurrent} `docker run -d ... sleep 600` started at once; the wall time until",
             "  every CLI returned, then a check that all are running.",
             f"- Logging: {args.log_mib} MiB of 100-byte lines, from a file bind-mounted read-only and `cat`, through",

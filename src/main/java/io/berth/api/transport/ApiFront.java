@@ -16,6 +16,10 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -35,6 +39,20 @@ import org.springframework.stereotype.Component;
  */
 @Component
 class ApiFront implements SmartLifecycle {
+
+	/** One direct buffer per pooled thread, reused by every connection that thread serves. */
+	private static final ThreadLocal<ByteBuffer> PUMP_BUFFER = ThreadLocal
+		.withInitial(() -> ByteBuffer.allocateDirect(64 * 1024));
+
+	/**
+	 * The threads that serve connections, kept for reuse: a docker command makes several connections, and a new pair
+	 * of threads for each was a measurable part of a short request.
+	 */
+	private final ExecutorService connectionThreads = Executors.newCachedThreadPool((r) -> {
+		Thread t = new Thread(r, "api-conn");
+		t.setDaemon(true);
+		return t;
+	});
 
 	private static final Log logger = LogFactory.getLog(ApiFront.class);
 
@@ -83,9 +101,7 @@ class ApiFront implements SmartLifecycle {
 		while (this.running) {
 			try {
 				SocketChannel client = this.server.accept();
-				Thread t = new Thread(() -> serve(client), "api-conn");
-				t.setDaemon(true);
-				t.start();
+				this.connectionThreads.execute(() -> serve(client));
 			}
 			catch (IOException ex) {
 				if (this.running) {
@@ -313,24 +329,25 @@ class ApiFront implements SmartLifecycle {
 			while (first.hasRemaining()) {
 				tomcat.write(first);
 			}
-			Thread up = new Thread(() -> {
+			Future<?> up = this.connectionThreads.submit(() -> {
 				pump(client, tomcat);
 				this.connections.closed(connection);
-			}, "api-splice");
-			up.setDaemon(true);
-			up.start();
+			});
 			pump(tomcat, client);
 			try {
-				up.join();
+				up.get();
 			}
 			catch (InterruptedException ex) {
 				Thread.currentThread().interrupt();
+			}
+			catch (ExecutionException ex) {
+				// The upstream pump ended on its own error; both sides are closed below.
 			}
 		}
 	}
 
 	private static void pump(SocketChannel from, SocketChannel to) {
-		ByteBuffer buf = ByteBuffer.allocateDirect(64 * 1024);
+		ByteBuffer buf = PUMP_BUFFER.get().clear();
 		try {
 			while (from.read(buf) >= 0) {
 				buf.flip();
