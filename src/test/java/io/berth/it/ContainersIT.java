@@ -12,12 +12,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * The container lifecycle and isolation, driven end to end by the real docker CLI against a real daemon that uses
  * berth-runtime; {@link RuncContainersIT} runs the same cases with runc as the runtime.
  */
-class ContainersIT extends DaemonSupport {
-
-	@Override
-	protected void prepare() throws Exception {
-		BusyboxImage.importInto(this.daemon, "busybox:latest");
-	}
+class ContainersIT extends BusyboxDaemonSupport {
 
 	@Test
 	void runRmEchoPrintsHiAndLeavesNothing() {

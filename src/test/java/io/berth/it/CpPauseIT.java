@@ -20,7 +20,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * fails, publishes no pause events, and leaves a container the user paused paused. A freeze left behind by a daemon
  * killed mid-copy is undone when the daemon starts again.
  */
-class CpPauseIT extends DaemonSupport {
+class CpPauseIT extends BusyboxDaemonSupport {
 
 	/** Counts in /tmp/count (renamed into place, so never seen half written) for as long as it is not frozen. */
 	private static final String COUNTER = "i=0; while :; do i=$((i+1)); echo $i > /tmp/count.new;"
@@ -30,11 +30,6 @@ class CpPauseIT extends DaemonSupport {
 
 	@TempDir
 	Path temp;
-
-	@Override
-	protected void prepare() throws Exception {
-		BusyboxImage.importInto(this.daemon, "busybox:latest");
-	}
 
 	@Test
 	void aRunningContainerIsFrozenWhileItsFileGoesToASlowReaderAndRunsAgainAfterwards() throws Exception {

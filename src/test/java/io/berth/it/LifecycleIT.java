@@ -16,15 +16,10 @@ import static org.assertj.core.api.Assertions.assertThat;
  * {@code pause}, {@code wait}, {@code rm}, {@code rename}, {@code container prune}) and the listing and log options
  * that show their effects, driven by the real docker CLI. Every test removes what it made.
  */
-class LifecycleIT extends DaemonSupport {
+class LifecycleIT extends BusyboxDaemonSupport {
 
 	/** A shell that exits at once on SIGTERM; as PID 1 it would otherwise ignore it. */
 	private static final String STOPPABLE = "trap 'exit 0' TERM; echo ready; while :; do sleep 0.1; done";
-
-	@Override
-	protected void prepare() throws Exception {
-		BusyboxImage.importInto(this.daemon, "busybox:latest");
-	}
 
 	@Test
 	void createMakesAContainerThatOnlyStartRuns() {

@@ -13,15 +13,10 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Containers outlive a daemon killed with SIGKILL, and the restarted daemon picks them up where they are: still
  * isolated and limited, and the containers it starts itself get their limits too.
  */
-class LiveRestoreIT extends DaemonSupport {
+class LiveRestoreIT extends BusyboxDaemonSupport {
 
 	@TempDir
 	Path temp;
-
-	@Override
-	protected void prepare() throws Exception {
-		BusyboxImage.importInto(daemon, "busybox:latest");
-	}
 
 	@Test
 	void containersSurviveAKilledDaemonWithTheirLogsAndExitCodes() throws Exception {

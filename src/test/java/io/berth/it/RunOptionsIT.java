@@ -16,15 +16,10 @@ import static org.assertj.core.api.Assertions.assertThat;
  * The options of {@code docker run}, each checked from inside the container, through {@code docker inspect}, or in
  * the kernel's view of the container (its cgroups and namespaces).
  */
-class RunOptionsIT extends DaemonSupport {
+class RunOptionsIT extends BusyboxDaemonSupport {
 
 	@TempDir
 	Path temp;
-
-	@Override
-	protected void prepare() throws Exception {
-		BusyboxImage.importInto(this.daemon, "busybox:latest");
-	}
 
 	@Test
 	void interactiveRunReadsPipedStdin() {

@@ -8,18 +8,13 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Docker's default seccomp profile as it follows the container's capabilities, end to end with the docker CLI and
  * berth-runtime; {@link RuncSeccompIT} runs the same cases with runc.
  */
-class SeccompIT extends DaemonSupport {
+class SeccompIT extends BusyboxDaemonSupport {
 
 	/**
 	 * Sets the clock to 1960: the kernel refuses a time before the epoch with EINVAL before it checks CAP_SYS_TIME, so
 	 * the host clock never changes and an EPERM can only come from seccomp.
 	 */
 	private static final String SET_CLOCK = "date -s '1960-01-01 00:00:00' >/dev/null";
-
-	@Override
-	protected void prepare() throws Exception {
-		BusyboxImage.importInto(this.daemon, "busybox");
-	}
 
 	@Test
 	void defaultContainerIsFilteredAndCannotMountOrUnshare() {

@@ -21,17 +21,12 @@ import static org.assertj.core.api.Assertions.assertThat;
  * access rights of the socket it listens on. The refusals are read as an operator reads them: one sentence, no stack
  * trace.
  */
-class StartupIT extends DaemonSupport {
+class StartupIT extends BusyboxDaemonSupport {
 
 	private static final Path JAR = Path.of("target/berth.jar").toAbsolutePath();
 
 	@TempDir
 	Path temp;
-
-	@Override
-	protected void prepare() throws Exception {
-		BusyboxImage.importInto(this.daemon, "busybox:latest");
-	}
 
 	@Test
 	void startingWithoutRootFailsWithOneSentence() throws Exception {
