@@ -275,6 +275,58 @@ class LifecycleIT extends BusyboxDaemonSupport {
 	}
 
 	@Test
+	void killedLogFollowersStopFollowingWhileTheContainerRuns() throws Exception {
+		docker("run", "-d", "--name", "followed", "busybox", "sh", "-c", STOPPABLE).assertOk();
+		int before = inotifyInstances();
+		List<Process> followers = new java.util.ArrayList<>();
+		for (int i = 0; i < 4; i++) {
+			followers.add(new ProcessBuilder(DockerCli.DOCKER, "-H", "unix://" + this.daemon.socket(), "logs", "-f",
+					"followed")
+				.redirectOutput(ProcessBuilder.Redirect.DISCARD)
+				.redirectError(ProcessBuilder.Redirect.DISCARD)
+				.start());
+		}
+		// Each follower watches the log file with an inotify instance of its own while it waits for lines.
+		awaitInotifyInstances(before + 4);
+		for (Process p : followers) {
+			p.destroyForcibly();
+			p.waitFor(10, TimeUnit.SECONDS);
+		}
+		// The container still runs and writes nothing: only the clients going away can end the requests.
+		awaitInotifyInstances(before);
+		assertThat(inspect("followed", "{{.State.Status}}")).isEqualTo("running");
+		docker("rm", "-f", "followed").assertOk();
+	}
+
+	private void awaitInotifyInstances(int expected) throws Exception {
+		long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+		int now = inotifyInstances();
+		while (now != expected && System.nanoTime() < deadline) {
+			Thread.sleep(100);
+			now = inotifyInstances();
+		}
+		assertThat(now).as("the daemon's inotify instances").isEqualTo(expected);
+	}
+
+	/** The daemon's open inotify instances, from its file descriptors. */
+	private int inotifyInstances() throws Exception {
+		int n = 0;
+		try (var fds = Files.list(Path.of("/proc", Long.toString(this.daemon.pid()), "fd"))) {
+			for (Path fd : (Iterable<Path>) fds::iterator) {
+				try {
+					if (Files.readSymbolicLink(fd).toString().equals("anon_inode:inotify")) {
+						n++;
+					}
+				}
+				catch (java.io.IOException ex) {
+					// Closed while we looked.
+				}
+			}
+		}
+		return n;
+	}
+
+	@Test
 	void logsSinceAndUntilSplitTheOutputByTime() {
 		docker("run", "--name", "timed", "busybox", "sh", "-c", "echo early; sleep 1.5; echo late").assertOk();
 		List<String> stamped = docker("logs", "-t", "timed").assertOk().out().lines().toList();

@@ -6,10 +6,12 @@ import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 
+import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.util.concurrent.CompletableFuture;
 
 import io.berth.api.dockercompat.QueryParams;
+import io.berth.api.transport.ClientConnections;
 import io.berth.container.Container;
 import io.berth.container.ContainerLifecycle;
 import io.berth.container.ContainerService;
@@ -36,9 +38,12 @@ class LogsController {
 
 	private final ContainerLifecycle lifecycle;
 
-	LogsController(ContainerService containers, ContainerLifecycle lifecycle) {
+	private final ClientConnections clients;
+
+	LogsController(ContainerService containers, ContainerLifecycle lifecycle, ClientConnections clients) {
 		this.containers = containers;
 		this.lifecycle = lifecycle;
+		this.clients = clients;
 	}
 
 	/**
@@ -50,7 +55,7 @@ class LogsController {
 			@RequestParam(required = false) String stdout, @RequestParam(required = false) String stderr,
 			@RequestParam(required = false) String since, @RequestParam(required = false) String until,
 			@RequestParam(required = false) String timestamps, @RequestParam(required = false) String tail,
-			HttpServletResponse response) throws IOException {
+			HttpServletRequest request, HttpServletResponse response) throws IOException {
 		Container c = this.containers.get(id);
 		boolean out = QueryParams.bool(stdout);
 		boolean err = QueryParams.bool(stderr);
@@ -61,7 +66,10 @@ class LogsController {
 		LogQuery q = new LogQuery(out, err, time(since), time(until), tail(tail), following);
 		boolean tty = this.lifecycle.isTty(c);
 		boolean stamps = QueryParams.bool(timestamps);
-		CompletableFuture<?> stop = following ? this.lifecycle.waitFor(c.getId(), "not-running")
+		// A followed log ends when the container stops or when its client goes away, whichever comes first.
+		CompletableFuture<?> stop = following
+				? CompletableFuture.anyOf(this.lifecycle.waitFor(c.getId(), "not-running"),
+						this.clients.gone(request).toCompletableFuture())
 				: CompletableFuture.completedFuture(null);
 		response.setStatus(200);
 		response.setContentType("application/vnd.docker.raw-stream");
