@@ -298,6 +298,54 @@ class LifecycleIT extends BusyboxDaemonSupport {
 		docker("rm", "-f", "followed").assertOk();
 	}
 
+	@Test
+	void killedWaitersLeaveNoRequestWaiting() throws Exception {
+		docker("run", "-d", "--name", "awaited", "busybox", "sh", "-c", STOPPABLE).assertOk();
+		List<Process> waiters = new java.util.ArrayList<>();
+		for (int i = 0; i < 3; i++) {
+			waiters.add(new ProcessBuilder(DockerCli.DOCKER, "-H", "unix://" + this.daemon.socket(), "wait", "awaited")
+				.redirectOutput(ProcessBuilder.Redirect.DISCARD)
+				.redirectError(ProcessBuilder.Redirect.DISCARD)
+				.start());
+		}
+		awaitThreadsIn("ContainersController.waitFor", 3, Integer.MAX_VALUE);
+		for (Process p : waiters) {
+			p.destroyForcibly();
+			p.waitFor(10, TimeUnit.SECONDS);
+		}
+		// The container still runs: only the clients going away can end the requests.
+		awaitThreadsIn("ContainersController.waitFor", 0, 0);
+		assertThat(inspect("awaited", "{{.State.Status}}")).isEqualTo("running");
+		docker("rm", "-f", "awaited").assertOk();
+	}
+
+	/** Waits until between {@code min} and {@code max} of the daemon's threads are in {@code frame}, per jstack. */
+	private void awaitThreadsIn(String frame, int min, int max) throws Exception {
+		long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+		int now = threadsIn(frame);
+		while ((now < min || now > max) && System.nanoTime() < deadline) {
+			Thread.sleep(200);
+			now = threadsIn(frame);
+		}
+		assertThat(now).as("daemon threads in %s", frame).isBetween(min, max);
+	}
+
+	private int threadsIn(String frame) throws Exception {
+		Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jstack").toString(),
+				Long.toString(this.daemon.pid()))
+			.redirectErrorStream(true)
+			.start();
+		String dump = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+		assertThat(p.waitFor()).as(dump).isZero();
+		int n = 0;
+		for (String thread : dump.split("\n\n")) {
+			if (thread.contains(frame)) {
+				n++;
+			}
+		}
+		return n;
+	}
+
 	private void awaitInotifyInstances(int expected) throws Exception {
 		long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
 		int now = inotifyInstances();

@@ -14,6 +14,7 @@ import java.util.concurrent.ExecutionException;
 import io.berth.api.dockercompat.FilterArgs;
 import io.berth.api.dockercompat.FilterTimes;
 import io.berth.api.dockercompat.QueryParams;
+import io.berth.api.transport.ClientConnections;
 import io.berth.container.Container;
 import io.berth.container.ContainerLifecycle;
 import io.berth.container.ContainerService;
@@ -43,10 +44,14 @@ class ContainersController {
 
 	private final ContainerViews views;
 
-	ContainersController(ContainerService containers, ContainerLifecycle lifecycle, ContainerViews views) {
+	private final ClientConnections clients;
+
+	ContainersController(ContainerService containers, ContainerLifecycle lifecycle, ContainerViews views,
+			ClientConnections clients) {
 		this.containers = containers;
 		this.lifecycle = lifecycle;
 		this.views = views;
+		this.clients = clients;
 	}
 
 	@PostMapping("/containers/create")
@@ -177,8 +182,10 @@ class ContainersController {
 	 */
 	@PostMapping("/containers/{id}/wait")
 	void waitFor(@PathVariable String id, @RequestParam(required = false) String condition,
-			jakarta.servlet.http.HttpServletResponse response) throws IOException {
+			jakarta.servlet.http.HttpServletRequest request, jakarta.servlet.http.HttpServletResponse response)
+			throws IOException {
 		CompletableFuture<ExitStatus> future = this.lifecycle.waitFor(id, condition);
+		CompletableFuture<?> gone = this.clients.gone(request).toCompletableFuture();
 		response.setStatus(200);
 		response.setContentType("application/json");
 		OutputStream out = response.getOutputStream();
@@ -187,6 +194,11 @@ class ContainersController {
 		response.flushBuffer();
 		ExitStatus status;
 		try {
+			// A client that went away (a killed `docker run`) no longer holds this thread until the container exits.
+			CompletableFuture.anyOf(future, gone).get();
+			if (!future.isDone()) {
+				return;
+			}
 			status = future.get();
 		}
 		catch (InterruptedException ex) {
