@@ -57,15 +57,7 @@ public class MonitorClient {
 				this.binaries.runtime().toString(), "--runtime-root", this.paths.runtimeRoot().toString(), "--bundle",
 				spec.bundle().toString(), "--id", spec.id(), "--log", spec.log().toString(), "--exit-file",
 				spec.exitFile().toString(), "--socket", spec.socket().toString()));
-		if (spec.terminal()) {
-			cmd.add("--terminal");
-		}
-		if (spec.stdin()) {
-			cmd.add("--stdin");
-		}
-		if (spec.stdinOnce()) {
-			cmd.add("--stdin-once");
-		}
+		addStdio(cmd, spec.terminal(), spec.stdin(), spec.stdinOnce());
 		if (!spec.lowerDirs().isEmpty()) {
 			cmd.addAll(List.of("--overlay-lower",
 					spec.lowerDirs().stream().map(Path::toString).collect(Collectors.joining(":")), "--overlay-upper",
@@ -74,10 +66,7 @@ public class MonitorClient {
 		if (spec.netns() != null) {
 			cmd.addAll(List.of("--netns", spec.netns().toString()));
 		}
-		ProcessRunner.Output out = ProcessRunner.run(cmd, LAUNCH_TIMEOUT_SECONDS);
-		if (out.exitCode() != 0) {
-			throw new RuntimeCommandException(out.error());
-		}
+		ProcessRunner.Output out = run(cmd);
 		try {
 			return Integer.parseInt(out.stdout().trim());
 		}
@@ -100,22 +89,32 @@ public class MonitorClient {
 				spec.processFile().toString(), "--runtime", this.binaries.runtime().toString(), "--runtime-root",
 				this.paths.runtimeRoot().toString(), "--id", spec.containerId(), "--exit-file",
 				spec.exitFile().toString(), "--socket", spec.socket().toString()));
-		if (spec.terminal()) {
-			cmd.add("--terminal");
-		}
-		if (spec.stdin()) {
-			cmd.add("--stdin");
-		}
-		if (spec.stdinOnce()) {
-			cmd.add("--stdin-once");
-		}
+		addStdio(cmd, spec.terminal(), spec.stdin(), spec.stdinOnce());
 		if (spec.start()) {
 			cmd.add("--start");
 		}
+		run(cmd);
+	}
+
+	private static void addStdio(List<String> cmd, boolean terminal, boolean stdin, boolean stdinOnce) {
+		if (terminal) {
+			cmd.add("--terminal");
+		}
+		if (stdin) {
+			cmd.add("--stdin");
+		}
+		if (stdinOnce) {
+			cmd.add("--stdin-once");
+		}
+	}
+
+	/** Runs a monitor launch; the monitor detaches once it is ready, so this returns quickly. */
+	private static ProcessRunner.Output run(List<String> cmd) {
 		ProcessRunner.Output out = ProcessRunner.run(cmd, LAUNCH_TIMEOUT_SECONDS);
 		if (out.exitCode() != 0) {
 			throw new RuntimeCommandException(out.error());
 		}
+		return out;
 	}
 
 	/** Sends a one-line request (START, RESIZE r c, CLOSE-STDIN) and returns the reply without its newline. */

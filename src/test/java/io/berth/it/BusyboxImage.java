@@ -62,7 +62,11 @@ public final class BusyboxImage {
 	}
 
 	private static void file(TarArchiveOutputStream tar, String name, String content) throws IOException {
-		byte[] data = content.getBytes(StandardCharsets.UTF_8);
+		file(tar, name, content.getBytes(StandardCharsets.UTF_8));
+	}
+
+	/** A regular file entry, mode 0644, for the archives the tests build. */
+	static void file(TarArchiveOutputStream tar, String name, byte[] data) throws IOException {
 		TarArchiveEntry e = new TarArchiveEntry(name);
 		e.setMode(0644);
 		e.setSize(data.length);

@@ -249,7 +249,7 @@ class ImagesIT extends DaemonSupport {
 	private static byte[] layerTar(String name, String content) throws IOException {
 		ByteArrayOutputStream buf = new ByteArrayOutputStream();
 		try (TarArchiveOutputStream tar = new TarArchiveOutputStream(buf)) {
-			file(tar, name, content.getBytes(StandardCharsets.UTF_8));
+			BusyboxImage.file(tar, name, content.getBytes(StandardCharsets.UTF_8));
 		}
 		return buf.toByteArray();
 	}
@@ -275,23 +275,15 @@ class ImagesIT extends DaemonSupport {
 				+ "\"org.opencontainers.image.ref.name\":\"1.0\"}}]}").getBytes(StandardCharsets.UTF_8);
 		ByteArrayOutputStream buf = new ByteArrayOutputStream();
 		try (TarArchiveOutputStream tar = new TarArchiveOutputStream(buf)) {
-			file(tar, "oci-layout", "{\"imageLayoutVersion\":\"1.0.0\"}".getBytes(StandardCharsets.UTF_8));
-			file(tar, "index.json", index);
-			file(tar, "blobs/sha256/" + sha256(manifest).substring(7), manifest);
-			file(tar, "blobs/sha256/" + sha256(config).substring(7), config);
-			file(tar, "blobs/sha256/" + sha256(blob).substring(7), blob);
+			BusyboxImage.file(tar, "oci-layout", "{\"imageLayoutVersion\":\"1.0.0\"}".getBytes(StandardCharsets.UTF_8));
+			BusyboxImage.file(tar, "index.json", index);
+			BusyboxImage.file(tar, "blobs/sha256/" + sha256(manifest).substring(7), manifest);
+			BusyboxImage.file(tar, "blobs/sha256/" + sha256(config).substring(7), config);
+			BusyboxImage.file(tar, "blobs/sha256/" + sha256(blob).substring(7), blob);
 		}
 		return buf.toByteArray();
 	}
 
-	private static void file(TarArchiveOutputStream tar, String name, byte[] data) throws IOException {
-		TarArchiveEntry e = new TarArchiveEntry(name);
-		e.setMode(0644);
-		e.setSize(data.length);
-		tar.putArchiveEntry(e);
-		tar.write(data);
-		tar.closeArchiveEntry();
-	}
 
 	private static List<String> tarNames(byte[] tar) throws IOException {
 		List<String> names = new java.util.ArrayList<>();

@@ -82,17 +82,26 @@ class AttachHijack implements HijackHandler {
 			pending.connected().complete(null);
 		}
 		try (monitor) {
-			if (wantIn) {
-				Thread input = new Thread(() -> pumpStdin(client, monitor), "attach-stdin");
-				input.setDaemon(true);
-				input.start();
-			}
-			pumpOutput(monitor, client, tty);
+			relayStreams(client, monitor, wantIn, tty);
 		}
 	}
 
+	/**
+	 * Relays one attached session: the client's stdin to the monitor on a thread of its own when asked for, and the
+	 * monitor's output to the client on this one, until the output ends.
+	 */
+	static void relayStreams(SocketChannel client, SocketChannel monitor, boolean stdin, boolean tty)
+			throws IOException {
+		if (stdin) {
+			Thread input = new Thread(() -> pumpStdin(client, monitor), "attach-stdin");
+			input.setDaemon(true);
+			input.start();
+		}
+		pumpOutput(monitor, client, tty);
+	}
+
 	/** The client's stdin to the container; its end (a half-close) is passed on as the end of stdin. */
-	static void pumpStdin(SocketChannel client, SocketChannel monitor) {
+	private static void pumpStdin(SocketChannel client, SocketChannel monitor) {
 		ByteBuffer buf = ByteBuffer.allocate(32 * 1024);
 		try {
 			while (client.read(buf) >= 0) {
@@ -113,7 +122,7 @@ class AttachHijack implements HijackHandler {
 	 * The monitor always frames its output: a client without a tty gets the frames as they are, copied between the
 	 * sockets through one direct buffer; a tty client gets the payloads alone.
 	 */
-	static void pumpOutput(SocketChannel monitor, SocketChannel client, boolean tty) throws IOException {
+	private static void pumpOutput(SocketChannel monitor, SocketChannel client, boolean tty) throws IOException {
 		if (!tty) {
 			ByteBuffer buf = ByteBuffer.allocateDirect(64 * 1024);
 			while (monitor.read(buf) >= 0) {

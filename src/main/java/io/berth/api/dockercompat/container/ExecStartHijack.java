@@ -60,12 +60,7 @@ class ExecStartHijack implements HijackHandler {
 		try (SocketChannel monitor = this.monitors.attach(e.socket(), e.attachStdin(), e.attachStdout(),
 				e.attachStderr())) {
 			this.execs.run(e);
-			if (e.attachStdin()) {
-				Thread input = new Thread(() -> AttachHijack.pumpStdin(client, monitor), "exec-stdin");
-				input.setDaemon(true);
-				input.start();
-			}
-			AttachHijack.pumpOutput(monitor, client, e.tty());
+			AttachHijack.relayStreams(client, monitor, e.attachStdin(), e.tty());
 		}
 		this.execs.awaitExit(e);
 	}
