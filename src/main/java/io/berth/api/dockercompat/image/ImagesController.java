@@ -14,7 +14,6 @@ import io.berth.api.dockercompat.FilterTimes;
 import io.berth.api.dockercompat.QueryParams;
 import io.berth.error.InvalidParameterException;
 import io.berth.error.NotFoundException;
-import io.berth.error.NotImplementedException;
 import io.berth.image.ConfigDocument;
 import io.berth.image.ImageDetails;
 import io.berth.image.ImageFilter;
@@ -49,9 +48,12 @@ class ImagesController {
 
 	private final ImageArchiveService archives;
 
-	ImagesController(ImageService images, ImageArchiveService archives) {
+	private final DistributionController distribution;
+
+	ImagesController(ImageService images, ImageArchiveService archives, DistributionController distribution) {
 		this.images = images;
 		this.archives = archives;
+		this.distribution = distribution;
 	}
 
 	@GetMapping("/images/json")
@@ -75,16 +77,14 @@ class ImagesController {
 		return out;
 	}
 
-	@PostMapping("/images/create")
+	@PostMapping(path = "/images/create", params = "!fromImage")
 	void create(@RequestParam(name = "fromSrc", required = false) String fromSrc,
-			@RequestParam(name = "fromImage", required = false) String fromImage,
 			@RequestParam(name = "repo", defaultValue = "") String repo,
 			@RequestParam(name = "tag", defaultValue = "") String tag,
 			@RequestParam(name = "message", defaultValue = "") String message, HttpServletRequest request,
 			HttpServletResponse response) throws IOException {
 		if (fromSrc == null || fromSrc.isEmpty()) {
-			String name = (fromImage != null) ? fromImage + (tag.isEmpty() ? "" : ":" + tag) : "";
-			throw new NotImplementedException("pulling from a registry is not supported: " + name);
+			throw new InvalidParameterException("either fromSrc or fromImage must be given");
 		}
 		if (!fromSrc.equals("-")) {
 			throw new InvalidParameterException("importing from a URL is not supported; send the tarball instead");
@@ -127,16 +127,17 @@ class ImagesController {
 	}
 
 	@PostMapping("/images/**")
-	ResponseEntity<Void> post(HttpServletRequest request,
+	ResponseEntity<Void> post(HttpServletRequest request, HttpServletResponse response,
 			@RequestParam(name = "repo", defaultValue = "") String repo,
-			@RequestParam(name = "tag", defaultValue = "") String tag) {
+			@RequestParam(name = "tag", defaultValue = "") String tag) throws IOException {
 		String path = imagePath(request);
 		if (path.endsWith("/tag")) {
 			this.images.tag(name(path, "/tag"), repo, tag);
 			return ResponseEntity.status(HttpStatus.CREATED).build();
 		}
 		if (path.endsWith("/push")) {
-			throw new NotImplementedException("pushing to a registry is not supported");
+			this.distribution.push(name(path, "/push"), tag, request, response);
+			return null;
 		}
 		throw new NotFoundException("page not found");
 	}
