@@ -107,6 +107,10 @@ class Image {
 		return Set.copyOf(this.repoDigests);
 	}
 
+	void addRepoDigest(String reference) {
+		this.repoDigests.add(reference);
+	}
+
 	void removeRepoDigest(String reference) {
 		this.repoDigests.remove(reference);
 	}

@@ -171,12 +171,21 @@ public class ImageService implements ImageLookup, ImageInventory {
 	 */
 	public RegisteredImage register(byte[] config, List<PendingLayer> layers, List<ImageReference> tags,
 			String action) {
+		return register(config, layers, tags, List.of(), action);
+	}
+
+	/**
+	 * Registers a pulled image as {@link #register(byte[], List, List, String)} does, also recording the
+	 * {@code name@digest} of the manifest it came from, as {@code RepoDigests} shows.
+	 */
+	public RegisteredImage register(byte[] config, List<PendingLayer> layers, List<ImageReference> tags,
+			List<ImageReference> repoDigests, String action) {
 		int count = ConfigDocument.parse(config).diffIds().size();
 		if (count > this.properties.maxLayers()) {
 			throw new InvalidParameterException(
 					"image has " + count + " layers, more than the maximum of " + this.properties.maxLayers());
 		}
-		ImageStore.Registered r = this.store.register(config, layers, tags);
+		ImageStore.Registered r = this.store.register(config, layers, tags, repoDigests);
 		Map<String, String> labels = ConfigDocument.parse(config).labels();
 		for (ImageReference ref : tags) {
 			this.events.publish("tag", r.id(), ref.familiarString(), labels);

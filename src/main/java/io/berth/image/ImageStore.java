@@ -160,8 +160,10 @@ class ImageStore {
 	/**
 	 * Registers an image: the config blob and new layers go to disk first, then the image, layer and tag rows in one
 	 * transaction. Layers the config lists that are not among {@code pending} must already be stored.
+	 * {@code repoDigests} are {@code name@digest} references of the manifest the image came from.
 	 */
-	Registered register(byte[] config, List<PendingLayer> pending, List<ImageReference> newTags) {
+	Registered register(byte[] config, List<PendingLayer> pending, List<ImageReference> newTags,
+			List<ImageReference> repoDigests) {
 		ConfigDocument doc = ConfigDocument.parse(config);
 		List<Digest> diffIds = doc.diffIds();
 		Digest id = Digest.of(config);
@@ -189,6 +191,9 @@ class ImageStore {
 					long total = size;
 					Image image = this.images.findById(id.value())
 						.orElseGet(() -> this.images.save(new Image(id, config, doc.created(), total, diffIds)));
+					for (ImageReference ref : repoDigests) {
+						image.addRepoDigest(ref.repository().familiarName() + "@" + ref.digest());
+					}
 					Map<String, String> moved = new LinkedHashMap<>();
 					Instant now = Instant.now();
 					for (ImageReference ref : newTags) {
