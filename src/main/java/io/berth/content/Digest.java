@@ -50,7 +50,8 @@ public record Digest(String value) {
 		return of(content.getBytes(StandardCharsets.UTF_8));
 	}
 
-	static MessageDigest newSha256() {
+	/** A fresh sha256 hasher, for digests computed while bytes stream. */
+	public static MessageDigest newSha256() {
 		try {
 			return MessageDigest.getInstance("SHA-256");
 		}
@@ -59,7 +60,8 @@ public record Digest(String value) {
 		}
 	}
 
-	static Digest of(MessageDigest finished) {
+	/** The digest of everything a hasher has seen; the hasher is reset. */
+	public static Digest of(MessageDigest finished) {
 		return ofHex(HexFormat.of().formatHex(finished.digest()));
 	}
 
