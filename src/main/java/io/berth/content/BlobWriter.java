@@ -9,7 +9,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.security.MessageDigest;
 
 /**
  * One blob being written: bytes go to a temp file while their sha256 is computed. {@link #finish()} syncs the file and
@@ -23,7 +22,7 @@ public final class BlobWriter extends OutputStream {
 
 	private final FileChannel channel;
 
-	private final MessageDigest sha256 = Digest.newSha256();
+	private final Sha256 sha256 = Sha256.start();
 
 	private long size;
 
@@ -60,7 +59,7 @@ public final class BlobWriter extends OutputStream {
 		if (this.digest == null) {
 			this.channel.force(true);
 			this.channel.close();
-			this.digest = Digest.of(this.sha256);
+			this.digest = this.sha256.finish();
 		}
 		return this.digest;
 	}
@@ -95,6 +94,7 @@ public final class BlobWriter extends OutputStream {
 		if (this.channel.isOpen()) {
 			this.channel.close();
 		}
+		this.sha256.close();
 		if (!this.committed) {
 			Files.deleteIfExists(this.temp);
 		}

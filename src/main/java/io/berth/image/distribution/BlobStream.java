@@ -4,10 +4,10 @@ import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.security.MessageDigest;
 import java.util.function.LongConsumer;
 
 import io.berth.content.Digest;
+import io.berth.content.Sha256;
 import io.berth.error.SystemException;
 
 /**
@@ -18,7 +18,7 @@ final class BlobStream extends FilterInputStream {
 
 	private static final long PROGRESS_NANOS = 100_000_000L;
 
-	private final MessageDigest sha256 = Digest.newSha256();
+	private final Sha256 sha256 = Sha256.start();
 
 	private final String what;
 
@@ -87,7 +87,7 @@ final class BlobStream extends FilterInputStream {
 			throw new SystemException("error pulling " + this.what + ": " + ex.getMessage(), ex);
 		}
 		this.progress.accept(this.count);
-		return Digest.of(this.sha256);
+		return this.sha256.finish();
 	}
 
 	long count() {
