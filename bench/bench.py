@@ -20,11 +20,13 @@ import tempfile
 import time
 
 import busybox_rootfs
+import registry_fixture
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 DOCKER = shutil.which("docker") or "/usr/local/bin/docker"
 LINE = b"0123456789" * 9 + b"abcdefghi\n"  # 100-byte lines: a log of a million records
 LOG_ROUNDS = 3
+PULL_ROUNDS = 3
 WARM_UP_RUNS = 5  # as hyperfine's --warmup: the first runs after a start pay for loading and compiling code
 
 
@@ -166,10 +168,22 @@ def timed(fn):
     return time.monotonic() - t
 
 
-def measure(engine, image_tar, runs, parallel, log_bytes):
+def measure_pulls(engine, registry, r):
+    """Median of PULL_ROUNDS pulls of each fixture image, each from an empty image store."""
+    for key, ref in (("pull_big_s", registry.big), ("pull_layers_s", registry.layered)):
+        samples = []
+        for _ in range(PULL_ROUNDS):
+            samples.append(timed(lambda: engine.docker("pull", "-q", ref, capture_output=True, text=True)))
+            engine.docker("rmi", ref, capture_output=True)
+        r[key] = statistics.median(samples)
+    r["pull_big_mb_s"] = registry.big_bytes / r["pull_big_s"] / 1e6
+
+
+def measure(engine, image_tar, runs, parallel, log_bytes, registry):
     r = {"ready_s": engine.start()}
     time.sleep(5)
     r["rss_start_mib"] = rss_kib(engine.daemon_pids()) / 1024
+    measure_pulls(engine, registry, r)
     engine.docker("import", "-c", 'CMD ["sh"]', "-", "busybox", input=image_tar, capture_output=True)
 
     run = ["run", "--rm", "--network", "none", "busybox", "true"]
@@ -260,6 +274,12 @@ ROWS = [
      lambda b, d: b >= 100, "at least 100 MB/s"),
     ("raw_logs_mib_s", "the same log read over the API by a plain HTTP client, median of 3", "{:.0f} MiB/s",
      None, ""),
+    ("pull_big_s", "`docker pull` of a {big_mb} MB single-layer image from a loopback registry, median of 3",
+     "{:.2f} s", lambda b, d: d is None or b <= 0.8 * d, "at most 0.8x dockerd"),
+    ("pull_layers_s", "`docker pull` of a 10-layer image ({layered_mb} MB) from the same registry, median of 3",
+     "{:.2f} s", lambda b, d: d is None or b <= 0.8 * d, "at most 0.8x dockerd"),
+    ("pull_big_mb_s", "the {big_mb} MB pull as throughput of its uncompressed layer", "{:.0f} MB/s", None, ""),
+    ("tar_xzf_mb_s", "`tar -xzf` of the same layer blob into a directory (the limit)", "{:.0f} MB/s", None, ""),
     ("ready_s", "start to first `/_ping` answer", "{:.2f} s", lambda b, d: b <= 3, "at most 3 s"),
     ("rss_start_mib", "daemon RSS, idle 5 s after start", "{:.0f} MiB", lambda b, d: b <= 200, "at most 200 MB"),
     ("rss_after_mib", "daemon RSS, idle 5 s after the workloads", "{:.0f} MiB", lambda b, d: b <= 200,
@@ -286,7 +306,8 @@ def report(results, args, berth_cmd):
         bv, dv = b[key], (d or {}).get(key)
         ratio = f"{bv / dv:.2f}" if dv else "n/a"
         met = "" if check is None else ("yes" if check(bv, dv) else "**no**")
-        label = label.format(runs=args.runs, concurrent=args.concurrent, mib=args.log_mib)
+        label = label.format(runs=args.runs, concurrent=args.concurrent, mib=args.log_mib,
+                             big_mb=round(args.big_mb), layered_mb=round(args.layered_mb))
         out.append(f"| {label} | {fmt(key, fmt_s, bv)} | {fmt(key, fmt_s, dv)} | {ratio} | {target} | {met} |")
     out += ["", "## How", "",
             "- Start: the time from spawning the daemon to its first `200` answer on `GET /_ping`, polled every 5 ms.",
@@ -303,6 +324,10 @@ def report(results, args, berth_cmd):
             "  `docker logs` of the first container three times, checked the same way. Each figure is the",
             "  median of its three. The CLI writes each log record with a `write` of its own, one per line, so",
             "  `docker logs` into a file is bound by the CLI; the plain HTTP client's figure is the daemon's.",
+            "- Pulls: Debian's `docker-registry` on 127.0.0.1 serves two images that `bench/registry_fixture.py` builds",
+            "  from random (incompressible) data and pushes with skopeo: one gzip'd layer, and ten layers of a tenth",
+            "  of that each. Each pull starts from an empty store: `docker rmi` after each. The `tar -xzf` row",
+            "  extracts the single layer's blob with GNU tar, the most any extractor here can do.",
             "", "## Where the time and memory go", "",
             "Measured separately, while writing the engine (not by this script):",
             "",
@@ -333,6 +358,7 @@ def main():
     ap.add_argument("--runs", type=int, default=20)
     ap.add_argument("--concurrent", type=int, default=20)
     ap.add_argument("--log-mib", type=int, default=100)
+    ap.add_argument("--big-mb", type=float, default=60, help="size of the single-layer pull image")
     ap.add_argument("--no-dockerd", action="store_true", help="measure Berth only")
     ap.add_argument("--out", default=os.path.join(REPO, "docs", "benchmarks.md"))
     args = ap.parse_args()
@@ -340,21 +366,28 @@ def main():
         raise SystemExit("bench: run as root; both daemons need it")
 
     image_tar = busybox_rootfs.rootfs_tar()
+    registry = registry_fixture.start(tempfile.mkdtemp(prefix="bench-registry-"), int(args.big_mb * 1e6))
     engines = [Berth]
     if not args.no_dockerd and shutil.which("dockerd"):
         engines.append(Dockerd)
     results = {}
-    for cls in engines:
-        root = tempfile.mkdtemp(prefix=f"bench-{cls.__name__.lower()}-")
-        engine = cls("Berth" if cls is Berth else "dockerd", root)
-        try:
-            print(f"bench: {engine.name} ...", file=sys.stderr, flush=True)
-            results[engine.name] = measure(engine, image_tar, args.runs, args.concurrent, args.log_mib * 2**20)
-            print(f"bench: {engine.name}: {results[engine.name]}", file=sys.stderr, flush=True)
-        finally:
-            engine.stop()
-            subprocess.run(["umount", "-R", "-l", root], capture_output=True)
-            shutil.rmtree(root, ignore_errors=True)
+    try:
+        for cls in engines:
+            root = tempfile.mkdtemp(prefix=f"bench-{cls.__name__.lower()}-")
+            engine = cls("Berth" if cls is Berth else "dockerd", root)
+            try:
+                print(f"bench: {engine.name} ...", file=sys.stderr, flush=True)
+                results[engine.name] = measure(engine, image_tar, args.runs, args.concurrent,
+                                               args.log_mib * 2**20, registry)
+                print(f"bench: {engine.name}: {results[engine.name]}", file=sys.stderr, flush=True)
+            finally:
+                engine.stop()
+                subprocess.run(["umount", "-R", "-l", root], capture_output=True)
+                shutil.rmtree(root, ignore_errors=True)
+        results["Berth"]["tar_xzf_mb_s"] = registry.tar_xzf_mb_s()
+        args.layered_mb = registry.layered_bytes / 1e6
+    finally:
+        registry.stop()
     berth_cmd = " ".join(berth_java()) + " [--name=value ...]"
     text = report(results, args, berth_cmd)
     with open(args.out, "w") as f:
