@@ -83,15 +83,19 @@ final class LayerUnpacker {
 	void unpack(InputStream tarStream) throws IOException {
 		TarArchiveInputStream tar = new TarArchiveInputStream(tarStream, StandardCharsets.UTF_8.name());
 		TarArchiveEntry entry;
-		while ((entry = tar.getNextEntry()) != null) {
+		String previous = null;
+		while ((entry = next(tar, previous)) != null) {
+			previous = entry.getName();
 			if (++this.entries > MAX_ENTRIES) {
 				throw InvalidLayerException.entry(entry.getName(), "more than " + MAX_ENTRIES + " entries");
 			}
-			this.total += HEADER_COST + Math.max(0, entry.getRealSize());
-			if (this.total > this.maxSize) {
+			// Compared before adding, so a declared size near 2^63 cannot wrap the total below the limit.
+			long size = Math.max(0, entry.getRealSize());
+			if (size > this.maxSize - this.total - HEADER_COST) {
 				throw InvalidLayerException.entry(entry.getName(),
 						"layer exceeds the maximum size of " + this.maxSize + " bytes");
 			}
+			this.total += HEADER_COST + size;
 			apply(entry, tar);
 		}
 		if (!this.rootSeen) {
@@ -102,10 +106,27 @@ final class LayerUnpacker {
 		}
 	}
 
+	/** Reads the next header; a header the tar library cannot parse is named by the entry before it. */
+	private static TarArchiveEntry next(TarArchiveInputStream tar, String previous) {
+		try {
+			return tar.getNextEntry();
+		}
+		catch (IOException | IllegalArgumentException ex) {
+			String where = (previous != null) ? "after entry \"" + previous + "\"" : "at the start";
+			throw new InvalidLayerException("invalid layer: unreadable tar header " + where + ": " + ex.getMessage());
+		}
+	}
+
 	private void apply(TarArchiveEntry entry, InputStream data) throws IOException {
 		String name = entry.getName();
+		if (entry.isDirectory() && entry.getSize() != 0) {
+			// The tar library reads no data for a directory, so the data's blocks would be parsed as headers that
+			// other tar readers (Docker's among them) never see.
+			throw InvalidLayerException.entry(name, "directory entry with " + entry.getSize() + " bytes of data");
+		}
 		checkXattrs(entry);
-		List<String> parts = cleanName(name, name, false);
+		List<String> parts = cleanName(name, name);
+		checkLength(name, parts);
 		if (parts.isEmpty()) {
 			if (!entry.isDirectory()) {
 				throw InvalidLayerException.entry(name, "only a directory may name the layer root");
@@ -135,7 +156,8 @@ final class LayerUnpacker {
 		}
 		if (entry.isSymbolicLink()) {
 			String link = entry.getLinkName();
-			if (link == null || link.isEmpty() || link.indexOf('\0') >= 0 || link.length() > PATH_MAX) {
+			if (link == null || link.isEmpty() || link.indexOf('\0') >= 0
+					|| link.getBytes(StandardCharsets.UTF_8).length >= PATH_MAX) {
 				throw InvalidLayerException.entry(name, "invalid symlink target");
 			}
 			removeExisting(target);
@@ -145,6 +167,11 @@ final class LayerUnpacker {
 			Path existing = hardlinkTarget(name, entry.getLinkName());
 			if (existing.equals(target)) {
 				throw InvalidLayerException.entry(name, "hardlink to itself");
+			}
+			if (existing.startsWith(target)) {
+				// Replacing the entry would delete the very file it is to link to.
+				throw InvalidLayerException.entry(name, "hardlink target " + entry.getLinkName()
+						+ " is inside the entry it replaces");
 			}
 			removeExisting(target);
 			Files.createLink(target, existing);
@@ -234,17 +261,14 @@ final class LayerUnpacker {
 
 	/**
 	 * Splits a name into clean components: {@code .} and empty components vanish, and a {@code ..} that would climb
-	 * above the root refuses the entry. Absolute names are refused, except hardlink targets, which are root-relative.
+	 * above the root refuses the entry. Absolute names are root-relative, as Docker strips the leading {@code /}.
 	 */
-	static List<String> cleanName(String entryName, String name, boolean rootRelative) {
-		if (!rootRelative && name.startsWith("/")) {
-			throw InvalidLayerException.entry(entryName, "absolute path");
-		}
+	static List<String> cleanName(String entryName, String name) {
 		if (name.indexOf('\0') >= 0) {
 			throw InvalidLayerException.entry(entryName, "NUL byte in name");
 		}
-		if (name.length() > PATH_MAX) {
-			throw InvalidLayerException.entry(entryName, "name longer than " + PATH_MAX);
+		if (name.getBytes(StandardCharsets.UTF_8).length >= PATH_MAX) {
+			throw InvalidLayerException.entry(entryName, "name longer than " + (PATH_MAX - 1) + " bytes");
 		}
 		Deque<String> stack = new ArrayDeque<>();
 		for (String part : name.split("/")) {
@@ -264,6 +288,18 @@ final class LayerUnpacker {
 			stack.addLast(part);
 		}
 		return new ArrayList<>(stack);
+	}
+
+	/** The kernel limits the whole path it is given, so a name that fits alone can still be too long under the root. */
+	private void checkLength(String entryName, List<String> parts) {
+		int length = this.root.toString().getBytes(StandardCharsets.UTF_8).length;
+		for (String part : parts) {
+			length += 1 + part.getBytes(StandardCharsets.UTF_8).length;
+		}
+		if (length >= PATH_MAX) {
+			throw InvalidLayerException.entry(entryName, "name longer than " + (PATH_MAX - 1)
+					+ " bytes under the layer root");
+		}
 	}
 
 	/**
@@ -298,7 +334,7 @@ final class LayerUnpacker {
 		}
 		List<String> parts;
 		try {
-			parts = cleanName(entryName, linkName, true);
+			parts = cleanName(entryName, linkName);
 		}
 		catch (InvalidLayerException ex) {
 			throw InvalidLayerException.entry(entryName, "hardlink target " + linkName + " escapes the layer root");
@@ -306,6 +342,7 @@ final class LayerUnpacker {
 		if (parts.isEmpty()) {
 			throw InvalidLayerException.entry(entryName, "hardlink to the layer root");
 		}
+		checkLength(entryName, parts);
 		Path p = this.root;
 		for (int i = 0; i < parts.size(); i++) {
 			p = p.resolve(parts.get(i));
@@ -361,6 +398,11 @@ final class LayerUnpacker {
 				continue;
 			}
 			int rc = NativeFs.lsetxattr(path, attr, value.getBytes(StandardCharsets.UTF_8));
+			if (NativeFs.isInvalidXattr(rc)) {
+				// A name or value the kernel cannot hold is the archive's fault, not the host's.
+				throw InvalidLayerException.entry(entry.getName(), "invalid xattr " + attr + ": "
+						+ NativeFs.lastErrorText());
+			}
 			if (rc != 0 && !NativeFs.isUnsupported(rc)) {
 				throw new SystemException("cannot set xattr " + attr + " on " + entry.getName() + ": "
 						+ NativeFs.lastErrorText());

@@ -125,6 +125,11 @@ final class NativeFs {
 				|| errno == Errno.EPERM.intValue();
 	}
 
+	/** EINVAL, ERANGE or E2BIG from lsetxattr: the name or value is malformed or too large for the kernel. */
+	static boolean isInvalidXattr(int errno) {
+		return errno == Errno.EINVAL.intValue() || errno == Errno.ERANGE.intValue() || errno == Errno.E2BIG.intValue();
+	}
+
 	private static int check(long rc) {
 		return (rc == 0) ? 0 : Holder.RUNTIME.getLastError();
 	}
