@@ -61,10 +61,11 @@ public class PushService {
 	}
 
 	/**
-	 * What a push will send: each tag with its image, and a session already authorized, so missing images and
-	 * refused credentials are reported before any output.
+	 * What a push will send: each tag with its image, found before any output so that a missing image gets a 404.
+	 * Registry errors, refused credentials included, come later in the stream, as with dockerd: a 401 status would
+	 * make the CLI prompt for a login.
 	 */
-	public record Plan(ImageReference repository, Map<String, String> imagesByTag, RegistrySession session) {
+	public record Plan(ImageReference repository, Map<String, String> imagesByTag, RegistryCredentials credentials) {
 	}
 
 	/**
@@ -94,21 +95,22 @@ public class PushService {
 				throw new NotFoundException("An image does not exist locally with the tag: " + ref.familiarName());
 			}
 		}
-		List<String> mountable = new ArrayList<>();
-		for (String id : byTag.values()) {
-			for (Digest d : ConfigDocument.parse(this.images.configBytes(id)).diffIds()) {
-				this.sources.find(d, ref.domain(), ref.path()).forEach((s) -> mountable.add(s.repository()));
-			}
-		}
-		RegistrySession session = RegistrySession.open(this.transport, ref.domain(), ref.path(), credentials,
-				"pull,push", mountable);
-		return new Plan(ref.repository(), byTag, session);
+		return new Plan(ref.repository(), byTag, credentials);
 	}
 
 	public void push(Plan plan, ProgressListener progress) {
-		progress.status("The push refers to repository [" + plan.repository().name() + "]");
+		ImageReference repo = plan.repository();
+		progress.status("The push refers to repository [" + repo.name() + "]");
+		List<String> mountable = new ArrayList<>();
+		for (String id : plan.imagesByTag().values()) {
+			for (Digest d : ConfigDocument.parse(this.images.configBytes(id)).diffIds()) {
+				this.sources.find(d, repo.domain(), repo.path()).forEach((s) -> mountable.add(s.repository()));
+			}
+		}
+		RegistrySession session = RegistrySession.open(this.transport, repo.domain(), repo.path(),
+				plan.credentials(), "pull,push", mountable);
 		for (Map.Entry<String, String> e : plan.imagesByTag().entrySet()) {
-			pushImage(plan.session(), plan.repository(), e.getKey(), e.getValue(), progress);
+			pushImage(session, repo, e.getKey(), e.getValue(), progress);
 		}
 	}
 

@@ -206,14 +206,15 @@ final class RegistrySession {
 				&& RegistryTransport.authority(uri).equals(RegistryTransport.authority(this.base));
 	}
 
-	/**
-	 * Works out the Authorization header for a challenge: a bearer token for the scope, Basic credentials, or null
-	 * for anonymous access (the registry then refuses what needs more).
-	 */
+	/** Works out the Authorization header for a challenge: a bearer token for the scope, or Basic credentials. */
 	static String authorize(RegistryTransport transport, AuthChallenge challenge, RegistryCredentials credentials,
 			String scope) {
 		if (challenge.isBasic()) {
-			return credentials.hasLogin() ? credentials.basic() : null;
+			if (!credentials.hasLogin()) {
+				// dockerd's words; the registry would refuse every request without them.
+				throw new UnauthorizedException("no basic auth credentials");
+			}
+			return credentials.basic();
 		}
 		if (!credentials.registryToken().isEmpty()) {
 			return "Bearer " + credentials.registryToken();
