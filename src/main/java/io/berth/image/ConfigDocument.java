@@ -95,6 +95,11 @@ public final class ConfigDocument {
 		return text(this.root, "comment");
 	}
 
+	/** The ID of the container a commit made the image from, or empty. */
+	public String container() {
+		return text(this.root, "container");
+	}
+
 	public String dockerVersion() {
 		return text(this.root, "docker_version");
 	}
@@ -143,7 +148,7 @@ public final class ConfigDocument {
 		return v.isString() ? v.asString() : "";
 	}
 
-	private static List<String> strings(JsonNode array) {
+	static List<String> strings(JsonNode array) {
 		List<String> out = new ArrayList<>();
 		if (array.isArray()) {
 			array.forEach((n) -> out.add(n.asString("")));

@@ -1,6 +1,9 @@
 package io.berth.container.archive;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 
 import jnr.constants.platform.Errno;
@@ -10,9 +13,9 @@ import jnr.ffi.annotations.In;
 import jnr.ffi.annotations.Out;
 
 /**
- * The three libc calls the JDK lacks here: reading and setting {@code trusted.*} xattrs of a path itself (overlay's
- * opaque marker) and mknod. None follows a final symlink. {@code io.berth.image.layer.NativeFs} has the same calls
- * but is private to the layer store.
+ * The libc calls the JDK lacks here: listing, reading and setting xattrs of a path itself (overlay's opaque marker,
+ * and the xattrs a commit keeps) and mknod. None follows a final symlink. {@code io.berth.image.layer.NativeFs} has
+ * the same calls but is private to the layer store.
  */
 final class NativeCalls {
 
@@ -26,6 +29,8 @@ final class NativeCalls {
 	public interface LibC {
 
 		long lgetxattr(String path, String name, @Out byte[] value, long size);
+
+		long llistxattr(String path, @Out byte[] list, long size);
 
 		int lsetxattr(String path, String name, @In byte[] value, long size, int flags);
 
@@ -53,6 +58,25 @@ final class NativeCalls {
 		byte[] out = new byte[(int) n];
 		System.arraycopy(buf, 0, out, 0, (int) n);
 		return Optional.of(out);
+	}
+
+	/** The names of the path's own xattrs; empty when it has none or the file system keeps none. */
+	static List<String> llistxattr(Path path) {
+		long size = Holder.LIBC.llistxattr(path.toString(), null, 0);
+		if (size <= 0) {
+			return List.of();
+		}
+		byte[] buf = new byte[(int) size];
+		long n = Holder.LIBC.llistxattr(path.toString(), buf, buf.length);
+		List<String> names = new ArrayList<>();
+		int start = 0;
+		for (int i = 0; i < n; i++) {
+			if (buf[i] == 0) {
+				names.add(new String(buf, start, i - start, StandardCharsets.UTF_8));
+				start = i + 1;
+			}
+		}
+		return names;
 	}
 
 	/** Returns 0, or the errno. */

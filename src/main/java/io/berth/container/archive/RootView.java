@@ -413,7 +413,7 @@ public final class RootView {
 		Metadata.chmod(p, mode, false);
 	}
 
-	private static boolean isOpaque(Path dir) {
+	static boolean isOpaque(Path dir) {
 		return NativeCalls.lgetxattr(dir, OPAQUE_XATTR).map((v) -> v.length == 1 && v[0] == 'y').orElse(false);
 	}
 

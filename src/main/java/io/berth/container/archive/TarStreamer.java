@@ -3,12 +3,18 @@ package io.berth.container.archive;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.function.Predicate;
 
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
@@ -19,20 +25,35 @@ import org.apache.commons.compress.archivers.tar.TarConstants;
  * symlinks (they are archived as links). Entries are named as dockerd names them: the top one after the name the
  * client asked for (so {@code /etc/.} gives {@code ./...}), children below it in name order. Hard links inside the
  * archive become link entries; sockets are left out, as Go's tar writer cannot store them.
+ * <p>
+ * {@link #writeLayer} writes an overlay upper directory as an image layer instead, as dockerd's overlay2 driver does
+ * for {@code docker commit}: names relative to the root without the root itself, overlay whiteouts (0/0 character
+ * devices) as {@code .wh.NAME} files, opaque directories followed by a {@code .wh..wh..opq} file, and the xattrs a
+ * layer may carry.
  */
 public final class TarStreamer {
 
 	private static final int BUFFER = 64 * 1024;
 
+	private static final String WHITEOUT_PREFIX = ".wh.";
+
+	private static final String OPAQUE_MARKER = ".wh..wh..opq";
+
 	private final RootView view;
+
+	private final boolean layer;
+
+	private final Predicate<List<String>> skip;
 
 	private final TarArchiveOutputStream tar;
 
 	/** The first name archived for each (device, inode) of a file with several links. */
 	private final Map<List<Long>, String> hardlinks = new HashMap<>();
 
-	private TarStreamer(RootView view, OutputStream out) {
+	private TarStreamer(RootView view, OutputStream out, boolean layer, Predicate<List<String>> skip) {
 		this.view = view;
+		this.layer = layer;
+		this.skip = skip;
 		this.tar = new TarArchiveOutputStream(out, StandardCharsets.UTF_8.name());
 		this.tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
 		this.tar.setBigNumberMode(TarArchiveOutputStream.BIGNUMBER_POSIX);
@@ -45,8 +66,23 @@ public final class TarStreamer {
 	 * {@code /} as dockerd's do
 	 */
 	public static void write(RootView view, RootView.Node top, String topName, OutputStream out) throws IOException {
-		TarStreamer s = new TarStreamer(view, out);
+		TarStreamer s = new TarStreamer(view, out, false, (path) -> false);
 		s.add(top, topName);
+		s.tar.finish();
+		s.tar.flush();
+	}
+
+	/**
+	 * Writes an overlay upper directory as a layer tar and finishes it; a missing directory gives an empty layer.
+	 * @param skip paths (components from the root) left out with everything below them
+	 */
+	public static void writeLayer(Path upper, OutputStream out, Predicate<List<String>> skip) throws IOException {
+		TarStreamer s = new TarStreamer(RootView.mounted(upper, List.of()), out, true, skip);
+		RootView.Stat st = RootView.lstat(upper);
+		if (st != null && st.isDirectory()) {
+			RootView.Node root = s.view.lookup(List.of()).orElseThrow();
+			s.addChildren(root, "");
+		}
 		s.tar.finish();
 		s.tar.flush();
 	}
@@ -55,6 +91,17 @@ public final class TarStreamer {
 		RootView.Stat st = node.stat();
 		TarArchiveEntry entry;
 		boolean withContent = false;
+		if (this.layer && st.isWhiteout()) {
+			entry = new TarArchiveEntry(whiteoutName(name), TarConstants.LF_NORMAL, true);
+			entry.setUserId(st.uid());
+			entry.setGroupId(st.gid());
+			entry.setModTime(st.mtime());
+			// dockerd gives every whiteout this mode.
+			entry.setMode(0600);
+			this.tar.putArchiveEntry(entry);
+			this.tar.closeArchiveEntry();
+			return;
+		}
 		if (st.isDirectory()) {
 			entry = new TarArchiveEntry(name.endsWith("/") ? name : name + "/", TarConstants.LF_DIR, true);
 		}
@@ -90,21 +137,76 @@ public final class TarStreamer {
 		entry.setUserId(st.uid());
 		entry.setGroupId(st.gid());
 		entry.setModTime(st.mtime());
+		boolean opaque = false;
+		if (this.layer) {
+			opaque = st.isDirectory() && RootView.isOpaque(node.host());
+			addXattrs(entry, node.host());
+		}
 		this.tar.putArchiveEntry(entry);
 		if (withContent) {
 			copyExactly(node, st.size());
 		}
 		this.tar.closeArchiveEntry();
+		if (opaque) {
+			TarArchiveEntry marker = new TarArchiveEntry(stripSlash(name) + "/" + OPAQUE_MARKER,
+					TarConstants.LF_NORMAL, true);
+			marker.setMode(st.mode() & 0777);
+			marker.setUserId(st.uid());
+			marker.setGroupId(st.gid());
+			marker.setModTime(st.mtime());
+			this.tar.putArchiveEntry(marker);
+			this.tar.closeArchiveEntry();
+		}
 		if (st.isDirectory()) {
-			for (String child : this.view.children(node)) {
-				List<String> path = new ArrayList<>(node.path());
-				path.add(child);
-				RootView.Node c = this.view.lookup(path).orElse(null);
-				if (c != null) {
-					add(c, stripSlash(name) + "/" + child);
-				}
+			addChildren(node, stripSlash(name) + "/");
+		}
+	}
+
+	private void addChildren(RootView.Node dir, String prefix) throws IOException {
+		for (String child : this.view.children(dir)) {
+			List<String> path = new ArrayList<>(dir.path());
+			path.add(child);
+			if (this.skip.test(path)) {
+				continue;
+			}
+			RootView.Node c = this.view.lookup(path).orElse(null);
+			if (c != null) {
+				add(c, prefix + child);
 			}
 		}
+	}
+
+	/**
+	 * The xattrs a layer keeps, as PAX records: {@code user.*} and file capabilities, which the unpacker restores.
+	 * Overlay's own ({@code trusted.overlay.*}) describe the upper directory, not the files, and a value the tar
+	 * library cannot carry as UTF-8 is left out rather than corrupted.
+	 */
+	private static void addXattrs(TarArchiveEntry entry, Path host) {
+		for (String name : NativeCalls.llistxattr(host)) {
+			if (!name.startsWith("user.") && !name.equals("security.capability")) {
+				continue;
+			}
+			NativeCalls.lgetxattr(host, name).flatMap(TarStreamer::utf8).ifPresent((value) ->
+					entry.addPaxHeader("SCHILY.xattr." + name, value));
+		}
+	}
+
+	private static Optional<String> utf8(byte[] value) {
+		try {
+			return Optional.of(StandardCharsets.UTF_8.newDecoder()
+				.onMalformedInput(CodingErrorAction.REPORT)
+				.onUnmappableCharacter(CodingErrorAction.REPORT)
+				.decode(ByteBuffer.wrap(value))
+				.toString());
+		}
+		catch (CharacterCodingException ex) {
+			return Optional.empty();
+		}
+	}
+
+	private static String whiteoutName(String name) {
+		int slash = name.lastIndexOf('/');
+		return name.substring(0, slash + 1) + WHITEOUT_PREFIX + name.substring(slash + 1);
 	}
 
 	/**
