@@ -6,8 +6,11 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Predicate;
 import java.util.regex.Pattern;
 
@@ -60,6 +63,35 @@ public class ImageService implements ImageLookup, ImageInventory {
 	@Override
 	public int count() {
 		return Math.toIntExact(this.store.count());
+	}
+
+	@Override
+	public List<ImageSpace> space() {
+		List<Image> all = this.store.all();
+		Map<Digest, Integer> users = new HashMap<>();
+		for (Image image : all) {
+			new HashSet<>(image.layers()).forEach((d) -> users.merge(d, 1, Integer::sum));
+		}
+		Map<String, List<String>> tags = this.store.tagsByImage();
+		List<ImageSpace> out = new ArrayList<>();
+		for (Image image : all) {
+			long shared = new HashSet<>(image.layers()).stream()
+				.filter((d) -> users.get(d) > 1)
+				.mapToLong(this.store::layerSize)
+				.sum();
+			out.add(new ImageSpace(image.id(), tags.getOrDefault(image.id(), List.of()),
+					image.repoDigests().stream().sorted().toList(), image.created(), image.size(), shared,
+					image.config().labels()));
+		}
+		out.sort(Comparator.comparing(ImageSpace::created).reversed());
+		return out;
+	}
+
+	@Override
+	public long layersSize() {
+		Set<Digest> layers = new HashSet<>();
+		this.store.all().forEach((i) -> layers.addAll(i.layers()));
+		return layers.stream().mapToLong(this.store::layerSize).sum();
 	}
 
 	/**
@@ -148,14 +180,7 @@ public class ImageService implements ImageLookup, ImageInventory {
 	 */
 	public String importImage(InputStream tarball, String repository, String tag, List<String> changes,
 			String message) {
-		List<ImageReference> refs = new ArrayList<>();
-		if (repository != null && !repository.isEmpty()) {
-			ImageReference ref = ImageReference.parse(repository);
-			if (ref.hasDigest()) {
-				throw new InvalidParameterException("cannot import digest reference");
-			}
-			refs.add(((tag != null && !tag.isEmpty()) ? ref.withTag(tag) : ref).withDefaultTag());
-		}
+		List<ImageReference> refs = importTags(repository, tag);
 		ObjectNode runConfig = ImageConfigs.importRunConfig(changes);
 		try (PendingLayer layer = this.layers.unpack(tarball, this.properties.maxLayerSize().toBytes())) {
 			String comment = (message == null || message.isEmpty()) ? "Imported from -" : message;
@@ -165,8 +190,29 @@ public class ImageService implements ImageLookup, ImageInventory {
 	}
 
 	/**
+	 * Checks an import's reference and changes, so a request that would fail does not fetch its tarball first.
+	 * @throws InvalidParameterException for a bad reference or change
+	 */
+	public void checkImport(String repository, String tag, List<String> changes) {
+		importTags(repository, tag);
+		ImageConfigs.importRunConfig(changes);
+	}
+
+	private static List<ImageReference> importTags(String repository, String tag) {
+		if (repository == null || repository.isEmpty()) {
+			return List.of();
+		}
+		ImageReference ref = ImageReference.parse(repository);
+		if (ref.hasDigest()) {
+			throw new InvalidParameterException("cannot import digest reference");
+		}
+		return List.of(((tag != null && !tag.isEmpty()) ? ref.withTag(tag) : ref).withDefaultTag());
+	}
+
+	/**
 	 * Registers an image whose config and layers are at hand: the new layers are installed, the config stored, and
-	 * the tags pointed at it (taken from other images if they had them). Publishes {@code action} and {@code tag}.
+	 * the tags pointed at it (taken from other images if they had them). Publishes {@code action} (unless null, as for
+	 * a commit, which dockerd reports as a container event) and {@code tag}.
 	 * @param layers layers unpacked for this image; the others the config lists must be stored already
 	 */
 	public RegisteredImage register(byte[] config, List<PendingLayer> layers, List<ImageReference> tags,
@@ -190,7 +236,9 @@ public class ImageService implements ImageLookup, ImageInventory {
 		for (ImageReference ref : tags) {
 			this.events.publish("tag", r.id(), ref.familiarString(), labels);
 		}
-		this.events.publish(action, r.id(), r.id(), labels);
+		if (action != null) {
+			this.events.publish(action, r.id(), r.id(), labels);
+		}
 		return new RegisteredImage(r.id(), tags.stream().map(ImageReference::familiarString).toList(),
 				r.movedTags());
 	}

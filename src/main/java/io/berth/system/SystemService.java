@@ -4,10 +4,13 @@ import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.stream.Stream;
 
+import io.berth.container.ContainerDiskUsage;
 import io.berth.container.ContainerInventory;
 import io.berth.error.SystemException;
 import io.berth.events.EventLog;
@@ -63,8 +66,15 @@ public class SystemService {
 	}
 
 	public DiskUsage diskUsage() {
-		// Image sizes are not gathered yet, so system df lists no images and no layer bytes.
-		return new DiskUsage(0, List.of(), this.containers.diskUsage(), this.volumes.diskUsage());
+		List<ContainerDiskUsage> containers = this.containers.diskUsage();
+		Map<String, Integer> users = new HashMap<>();
+		containers.forEach((c) -> users.merge(c.imageId(), 1, Integer::sum));
+		List<ImageDiskUsage> images = this.images.space()
+			.stream()
+			.map((i) -> new ImageDiskUsage(i.id(), "", i.repoTags(), i.repoDigests(), i.created().getEpochSecond(),
+					i.size(), i.sharedSize(), i.labels(), users.getOrDefault(i.id(), 0)))
+			.toList();
+		return new DiskUsage(this.images.layersSize(), images, containers, this.volumes.diskUsage());
 	}
 
 	private String backingFilesystem() {

@@ -98,8 +98,8 @@ class ImagesIT extends DaemonSupport {
 		Path archive = temp.resolve("save.tar");
 		daemon.docker("save", "-o", archive.toString(), "it-save:1", "it-save:2").assertOk();
 		List<String> names = tarNames(Files.readAllBytes(archive));
-		assertThat(names).contains("manifest.json", "repositories", id.substring(7) + ".json",
-				sha256(rootfs).substring(7) + "/layer.tar");
+		assertThat(names).contains("manifest.json", "repositories", "index.json", "oci-layout",
+				"blobs/sha256/" + id.substring(7), "blobs/sha256/" + sha256(rootfs).substring(7));
 		daemon.docker("rmi", "it-save:1", "it-save:2").assertOk();
 		assertThat(daemon.docker("image", "inspect", "it-save:1").exitCode()).isNotZero();
 		String loaded = daemon.docker("load", "-i", archive.toString()).assertOk().out();
@@ -199,6 +199,38 @@ class ImagesIT extends DaemonSupport {
 
 	@Test
 	@Order(10)
+	void pruneFiltersByLabelAndAgeAndAllKeepsImagesInUse() {
+		String keep = importDangling("LABEL it=keep");
+		String drop = importDangling("LABEL it=drop");
+		String older = importDangling("LABEL it=older");
+		java.time.Instant between = java.time.Instant.now();
+		String newer = importDangling("LABEL it=newer");
+
+		String byLabel = daemon.docker("image", "prune", "-f", "--filter", "label=it=drop").assertOk().out();
+		assertThat(byLabel).contains("deleted: " + drop).doesNotContain(keep).doesNotContain(older);
+		String notLabel = daemon.docker("image", "prune", "-f", "--filter", "label!=it=keep", "--filter",
+				"until=" + between.getEpochSecond() + "." + String.format("%09d", between.getNano()))
+			.assertOk()
+			.out();
+		assertThat(notLabel).contains("deleted: " + older).doesNotContain(keep).doesNotContain(newer);
+		assertThat(daemon.docker("image", "inspect", older).exitCode()).isNotZero();
+		assertThat(inspectImage(newer, "{{.Id}}")).isEqualTo(newer);
+
+		String container = daemon.docker("create", "busybox").assertOk().out().strip();
+		String all = daemon.docker("image", "prune", "-a", "-f").assertOk().out();
+		assertThat(all).contains("deleted: " + keep).contains("deleted: " + newer)
+			.doesNotContain("untagged: busybox:latest");
+		assertThat(daemon.docker("images", "--format", "{{.Repository}}").assertOk().out().strip())
+			.isEqualTo("busybox");
+		daemon.docker("rm", container).assertOk();
+	}
+
+	private String importDangling(String change) {
+		return daemon.dockerWithInput(rootfs, "import", "-c", change, "-").assertOk().out().strip();
+	}
+
+	@Test
+	@Order(11)
 	void pruneRemovesDanglingImagesThenAllUnused() {
 		String dangling = daemon.dockerWithInput(layerTarUnchecked("dangling"), "import", "-").assertOk().out().strip();
 		assertThat(daemon.docker("images", "--filter", "dangling=true", "-q", "--no-trunc").out()).contains(dangling);

@@ -36,7 +36,8 @@ import org.springframework.stereotype.Service;
 /**
  * {@code docker load} and {@code docker save}. Load reads docker-archive tarballs (legacy and moby 25's OCI-plus-legacy
  * layout, through manifest.json) and plain OCI image layouts (index.json), checking every layer against the config's
- * diff IDs and every OCI blob against its descriptor. Save writes the legacy docker-archive layout.
+ * diff IDs and every OCI blob against its descriptor. Save writes both: an OCI layout that carries the legacy
+ * manifest.json, as moby 25 does.
  *
  * @see <a href="https://github.com/moby/moby/tree/v28.2.2/image/tarexport">moby image/tarexport</a>
  */
@@ -282,7 +283,7 @@ public class ImageArchiveService {
 		return new SavePlan(items);
 	}
 
-	/** Writes the planned images as one docker-archive tar and publishes a save event for each. */
+	/** Writes the planned images as one archive (OCI layout plus manifest.json) and publishes a save event for each. */
 	public void save(SavePlan plan, OutputStream out) throws IOException {
 		new ArchiveWriter(this.layers).write(plan, out);
 		for (SavePlan.Item item : plan.items()) {

@@ -1,6 +1,8 @@
 package io.berth.api.dockercompat.image;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -12,6 +14,7 @@ import java.util.function.Predicate;
 import io.berth.api.dockercompat.FilterArgs;
 import io.berth.api.dockercompat.FilterTimes;
 import io.berth.api.dockercompat.QueryParams;
+import io.berth.error.EngineException;
 import io.berth.error.InvalidParameterException;
 import io.berth.error.NotFoundException;
 import io.berth.image.ConfigDocument;
@@ -21,6 +24,8 @@ import io.berth.image.ImageHistoryItem;
 import io.berth.image.ImagePruneReport;
 import io.berth.image.ImageRemoval;
 import io.berth.image.ImageService;
+import io.berth.image.ImageUrlImporter;
+import io.berth.image.ImportProgress;
 import io.berth.image.Rfc3339;
 import io.berth.image.archive.ImageArchiveService;
 import jakarta.servlet.http.HttpServletRequest;
@@ -36,8 +41,9 @@ import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.util.UriUtils;
 
 /**
- * {@code /images/...}: list, inspect, history, import, tag, remove and prune. Image names may contain slashes
- * ({@code localhost:5000/a/b}), so the per-image routes match {@code /images/**} and take the name off the path.
+ * {@code /images/...}: list, inspect, history, import (uploaded or from a URL), tag, remove and prune. Image names
+ * may contain slashes ({@code localhost:5000/a/b}), so the per-image routes match {@code /images/**} and take the name
+ * off the path.
  */
 @RestController
 class ImagesController {
@@ -50,10 +56,14 @@ class ImagesController {
 
 	private final DistributionController distribution;
 
-	ImagesController(ImageService images, ImageArchiveService archives, DistributionController distribution) {
+	private final ImageUrlImporter urlImports;
+
+	ImagesController(ImageService images, ImageArchiveService archives, DistributionController distribution,
+			ImageUrlImporter urlImports) {
 		this.images = images;
 		this.archives = archives;
 		this.distribution = distribution;
+		this.urlImports = urlImports;
 	}
 
 	@GetMapping("/images/json")
@@ -86,13 +96,58 @@ class ImagesController {
 		if (fromSrc == null || fromSrc.isEmpty()) {
 			throw new InvalidParameterException("either fromSrc or fromImage must be given");
 		}
+		String[] changeValues = request.getParameterValues("changes");
+		List<String> changes = (changeValues != null) ? List.of(changeValues) : List.of();
 		if (!fromSrc.equals("-")) {
-			throw new InvalidParameterException("importing from a URL is not supported; send the tarball instead");
+			importFromUrl(fromSrc, repo, tag, changes, message, response);
+			return;
 		}
-		String[] changes = request.getParameterValues("changes");
-		String id = this.images.importImage(request.getInputStream(), repo, tag,
-				(changes != null) ? List.of(changes) : List.of(), message);
+		String id = this.images.importImage(request.getInputStream(), repo, tag, changes, message);
 		JsonStream.start(response).status(id);
+	}
+
+	/**
+	 * Errors before the download starts keep their status; once the progress stream is open, a failure becomes its
+	 * last line, as dockerd reports it.
+	 */
+	private void importFromUrl(String source, String repo, String tag, List<String> changes, String message,
+			HttpServletResponse response) throws IOException {
+		JsonStream[] stream = new JsonStream[1];
+		String id;
+		try {
+			id = this.urlImports.importFrom(source, repo, tag, changes, message, new ImportProgress() {
+
+				@Override
+				public void downloading(URI from) {
+					try {
+						stream[0] = JsonStream.start(response);
+						stream[0].status("Downloading from " + from);
+					}
+					catch (IOException ex) {
+						throw new UncheckedIOException(ex);
+					}
+				}
+
+				@Override
+				public void read(long current, long total) {
+					try {
+						stream[0].progress("Importing", current, total);
+					}
+					catch (IOException ex) {
+						throw new UncheckedIOException(ex);
+					}
+				}
+
+			});
+		}
+		catch (EngineException ex) {
+			if (stream[0] == null) {
+				throw ex;
+			}
+			stream[0].error(ex.getMessage());
+			return;
+		}
+		stream[0].status(id);
 	}
 
 	@PostMapping("/images/prune")
@@ -157,7 +212,7 @@ class ImagesController {
 		List<String> layers = c.diffIds().stream().map(Object::toString).toList();
 		String lastTag = (d.lastTagTime() != null) ? Rfc3339.format(d.lastTagTime()) : ZERO_TIME;
 		return new ImageInspectResponse(d.id(), d.repoTags(), d.repoDigests(), "", c.comment(),
-				Rfc3339.format(d.created()), "", containerConfig, c.dockerVersion(), c.author(),
+				Rfc3339.format(d.created()), c.container(), containerConfig, c.dockerVersion(), c.author(),
 				c.hasRunConfig() ? c.runConfigObject() : null, c.architecture(), c.variant(), c.os(), d.size(),
 				d.size(), new ImageInspectResponse.GraphDriver(null, "overlay2"),
 				new ImageInspectResponse.RootFs("layers", layers), new ImageInspectResponse.Metadata(lastTag));

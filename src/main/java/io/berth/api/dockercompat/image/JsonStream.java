@@ -29,6 +29,18 @@ final class JsonStream {
 		write("{\"status\":" + JsonText.quote(text) + "}");
 	}
 
+	/** A progress line: the CLI draws the bar from the details on a terminal and prints nothing otherwise. */
+	void progress(String status, long current, long total) throws IOException {
+		write("{\"status\":" + JsonText.quote(status) + ",\"progressDetail\":{\"current\":" + current
+				+ ((total >= 0) ? ",\"total\":" + total : "") + "}}");
+	}
+
+	/** An error after the 200 went out, which the CLI prints and exits non-zero on. */
+	void error(String message) throws IOException {
+		String quoted = JsonText.quote(message);
+		write("{\"errorDetail\":{\"message\":" + quoted + "},\"error\":" + quoted + "}");
+	}
+
 	void stream(String text) throws IOException {
 		write("{\"stream\":" + JsonText.quote(text) + "}");
 	}

@@ -42,15 +42,17 @@ class DiskUsageController {
 		return body;
 	}
 
+	/** Shaped as an {@code /images/json} item, untagged images with dockerd's {@code <none>} placeholders. */
 	private static Map<String, Object> image(ImageDiskUsage i) {
+		boolean dangling = i.repoTags().isEmpty();
 		Map<String, Object> m = new LinkedHashMap<>();
 		m.put("Containers", i.containers());
 		m.put("Created", i.created());
 		m.put("Id", i.id());
-		m.put("Labels", i.labels());
+		m.put("Labels", i.labels().isEmpty() ? null : i.labels());
 		m.put("ParentId", i.parentId());
-		m.put("RepoDigests", i.repoDigests());
-		m.put("RepoTags", i.repoTags());
+		m.put("RepoDigests", dangling ? List.of("<none>@<none>") : i.repoDigests());
+		m.put("RepoTags", dangling ? List.of("<none>:<none>") : i.repoTags());
 		m.put("SharedSize", i.sharedSize());
 		m.put("Size", i.size());
 		m.put("VirtualSize", i.size());
