@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -39,6 +40,11 @@ public final class DockerCli {
 	}
 
 	public static Result run(Path socket, byte[] stdin, String... args) {
+		return run(socket, stdin, Map.of(), args);
+	}
+
+	/** Runs the CLI with {@code env} on top of the usual environment, such as another DOCKER_CONFIG for a login. */
+	public static Result run(Path socket, byte[] stdin, Map<String, String> env, String... args) {
 		List<String> cmd = new ArrayList<>(List.of(DOCKER, "-H", "unix://" + socket));
 		cmd.addAll(List.of(args));
 		ProcessBuilder pb = new ProcessBuilder(cmd);
@@ -46,6 +52,7 @@ public final class DockerCli {
 			.toString());
 		pb.environment().put("DOCKER_BUILDKIT", "0");
 		pb.environment().remove("DOCKER_HOST");
+		pb.environment().putAll(env);
 		try {
 			Process p = pb.start();
 			CompletableFuture<byte[]> out = drain(p.getInputStream());
