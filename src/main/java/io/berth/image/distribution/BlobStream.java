@@ -90,6 +90,21 @@ final class BlobStream extends FilterInputStream {
 		return this.sha256.finish();
 	}
 
+	/**
+	 * As {@link #finish()}, but reads at most up to {@code limit} bytes in all; a longer blob gets the digest of its
+	 * first bytes, which cannot match.
+	 */
+	Digest finish(long limit) {
+		byte[] buf = new byte[64 * 1024];
+		while (this.count < limit) {
+			int n = read(buf, 0, (int) Math.min(buf.length, limit - this.count));
+			if (n < 0) {
+				break;
+			}
+		}
+		return this.sha256.finish();
+	}
+
 	long count() {
 		return this.count;
 	}

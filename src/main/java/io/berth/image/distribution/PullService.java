@@ -21,6 +21,7 @@ import io.berth.image.ImageNotFoundException;
 import io.berth.image.ImageProperties;
 import io.berth.image.ImageReference;
 import io.berth.image.ImageService;
+import io.berth.image.layer.InvalidLayerException;
 import io.berth.image.layer.LayerStore;
 import io.berth.image.layer.PendingLayer;
 
@@ -153,7 +154,7 @@ public class PullService {
 	public void complete(Resolved resolved, ProgressListener progress) {
 		ImageReference ref = resolved.reference();
 		progress.status(ref.hasDigest() ? ref.digest().value() : ref.tag(),
-				"Pulling from " + ref.repository().familiarName());
+				"Pulling from " + ref.path());
 		List<Digest> diffIds = ConfigDocument.parse(resolved.config()).diffIds();
 		List<Descriptor> blobs = resolved.manifest().layers();
 		String imageId = Digest.of(resolved.config()).value();
@@ -289,7 +290,12 @@ public class PullService {
 		open.add(in);
 		PendingLayer layer = null;
 		try {
-			layer = this.layers.unpack(in, max);
+			try {
+				layer = this.layers.unpack(in, max);
+			}
+			catch (InvalidLayerException ex) {
+				throw corruptOr(ex, in, blob);
+			}
 			Digest actual = in.finish();
 			progress.status(id, "Verifying Checksum");
 			if (!actual.equals(blob.digest()) || (blob.size() >= 0 && in.count() != blob.size())) {
@@ -312,6 +318,24 @@ public class PullService {
 			if (layer != null) {
 				layer.close();
 			}
+		}
+	}
+
+	/**
+	 * A layer the unpacker refused may only be damaged in transit or in the registry's storage: if its bytes do not
+	 * match the digest, that is the error to report, as dockerd does, rather than what the damage looked like.
+	 */
+	private static RuntimeException corruptOr(InvalidLayerException refusal, BlobStream in, Descriptor blob) {
+		if (blob.size() < 0) {
+			return refusal;
+		}
+		try {
+			Digest actual = in.finish(blob.size());
+			return actual.equals(blob.digest()) ? refusal
+					: new InvalidParameterException("filesystem layer verification failed for digest " + blob.digest());
+		}
+		catch (RuntimeException ex) {
+			return refusal;
 		}
 	}
 
