@@ -1,21 +1,18 @@
 package io.berth.image.distribution;
 
+import java.net.URI;
 import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import io.berth.content.Digest;
 import io.berth.error.EngineException;
 import io.berth.error.InvalidParameterException;
 import io.berth.error.NotFoundException;
-import io.berth.error.SystemException;
 import io.berth.image.ConfigDocument;
 import io.berth.image.ImageNotFoundException;
 import io.berth.image.ImageProperties;
@@ -24,6 +21,8 @@ import io.berth.image.ImageService;
 import io.berth.image.layer.InvalidLayerException;
 import io.berth.image.layer.LayerStore;
 import io.berth.image.layer.PendingLayer;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 
 import org.springframework.stereotype.Service;
 
@@ -36,6 +35,8 @@ import org.springframework.stereotype.Service;
  */
 @Service
 public class PullService {
+
+	private static final Log logger = LogFactory.getLog(PullService.class);
 
 	private static final long MAX_MANIFEST = 4L * 1024 * 1024;
 
@@ -110,8 +111,28 @@ public class PullService {
 	 */
 	public Resolved resolve(ImageReference reference, String platformText, RegistryCredentials credentials) {
 		ImageReference ref = reference.hasDigest() ? reference : reference.withDefaultTag();
+		List<URI> endpoints = this.transport.endpoints(ref.domain());
+		if (!ref.domain().equals(ImageReference.DOCKER_HUB) || endpoints.size() == 1) {
+			return resolve(ref, platformText, credentials, endpoints);
+		}
+		// Docker Hub behind mirrors: a mirror that fails or lacks the image hands over to the next, then to the Hub.
+		for (int i = 0; i < endpoints.size() - 1; i++) {
+			try {
+				return resolve(ref, platformText, credentials, List.of(endpoints.get(i)));
+			}
+			catch (EngineException ex) {
+				logger.info("mirror " + endpoints.get(i) + " failed for " + ref.familiarString() + ": "
+						+ ex.getMessage());
+			}
+		}
+		return resolve(ref, platformText, credentials, List.of(endpoints.get(endpoints.size() - 1)));
+	}
+
+	private Resolved resolve(ImageReference ref, String platformText, RegistryCredentials credentials,
+			List<URI> endpoints) {
 		Platform platform = Platform.parse(platformText);
-		RegistrySession session = RegistrySession.open(this.transport, ref.domain(), ref.path(), credentials, "pull");
+		RegistrySession session = RegistrySession.open(this.transport, ref.domain(), endpoints, ref.path(),
+				credentials, "pull", List.of());
 		String what = ref.hasDigest() ? ref.digest().value() : ref.tag();
 		Manifest top = fetchManifest(session, ref, what);
 		if (ref.hasDigest() && !top.digest().equals(ref.digest())) {
@@ -175,7 +196,7 @@ public class PullService {
 		List<PendingLayer> pending = download(resolved.session(), missing, progress);
 		try {
 			List<ImageReference> tags = ref.hasDigest() ? List.of() : List.of(ref);
-			this.images.register(resolved.config(), pending, tags, List.of(resolved.repoDigest()), "pull");
+			this.images.register(resolved.config(), pending, tags, List.of(resolved.repoDigest()), null);
 		}
 		finally {
 			pending.forEach(PendingLayer::close);
@@ -183,6 +204,7 @@ public class PullService {
 		for (int i = 0; i < blobs.size(); i++) {
 			this.sources.record(diffIds.get(i), blobs.get(i), ref.domain(), ref.path());
 		}
+		this.images.announce("pull", ref, imageId);
 		progress.status("Digest: " + resolved.repoDigest().digest());
 		progress.status(upToDate ? "Status: Image is up to date for " + ref.familiarString()
 				: "Status: Downloaded newer image for " + ref.familiarString());
@@ -224,51 +246,11 @@ public class PullService {
 			}
 		}
 		List<BlobStream> open = new CopyOnWriteArrayList<>();
-		List<PendingLayer> done = new CopyOnWriteArrayList<>();
-		ExecutorService pool = Executors.newFixedThreadPool(parallel, (r) -> {
-			Thread t = new Thread(r, "pull-" + session.repository());
-			t.setDaemon(true);
-			return t;
-		});
-		try {
-			List<Future<?>> futures = new ArrayList<>();
-			for (Map.Entry<Digest, Descriptor> e : missing.entrySet()) {
-				futures.add(pool.submit(() -> done.add(fetchLayer(session, e.getValue(), e.getKey(), progress, open))));
-			}
-			EngineException failure = null;
-			for (Future<?> f : futures) {
-				try {
-					f.get();
-				}
-				catch (ExecutionException ex) {
-					if (failure == null) {
-						failure = (ex.getCause() instanceof EngineException ee) ? ee
-								: new SystemException("pull failed: " + ex.getCause(), ex.getCause());
-						// A sibling's failure dooms the pull: stop the other downloads instead of waiting for them.
-						open.forEach(BlobStream::abort);
-						futures.forEach((other) -> other.cancel(false));
-					}
-				}
-				catch (java.util.concurrent.CancellationException ex) {
-					// Cancelled after the first failure.
-				}
-				catch (InterruptedException ex) {
-					Thread.currentThread().interrupt();
-					failure = new SystemException("pull interrupted");
-					open.forEach(BlobStream::abort);
-				}
-			}
-			if (failure != null) {
-				pool.shutdownNow();
-				awaitQuietly(pool);
-				done.forEach(PendingLayer::close);
-				throw failure;
-			}
-			return List.copyOf(done);
-		}
-		finally {
-			pool.shutdownNow();
-		}
+		List<Callable<PendingLayer>> tasks = new ArrayList<>();
+		missing.forEach((diffId, blob) -> tasks.add(() -> fetchLayer(session, blob, diffId, progress, open)));
+		// A sibling's failure dooms the pull: its connections are closed instead of waited for.
+		return Parallel.run(tasks, parallel, "pull-" + session.repository(), () -> open.forEach(BlobStream::abort),
+				PendingLayer::close);
 	}
 
 	private PendingLayer fetchLayer(RegistrySession session, Descriptor blob, Digest diffId, ProgressListener progress,
@@ -363,15 +345,6 @@ public class PullService {
 			throw new InvalidParameterException("image config verification failed for digest " + config.digest());
 		}
 		return body;
-	}
-
-	private static void awaitQuietly(ExecutorService pool) {
-		try {
-			pool.awaitTermination(30, java.util.concurrent.TimeUnit.SECONDS);
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-		}
 	}
 
 }

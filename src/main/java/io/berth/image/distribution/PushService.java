@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Callable;
 import java.util.function.Supplier;
 import java.util.zip.Deflater;
 import java.util.zip.GZIPOutputStream;
@@ -122,12 +123,25 @@ public class PushService {
 		for (int i = distinct.size() - 1; i >= 0; i--) {
 			progress.status(distinct.get(i).shortHex(), "Preparing");
 		}
-		Map<Digest, Descriptor> pushed = new LinkedHashMap<>();
+		List<Callable<Descriptor>> tasks = new ArrayList<>();
 		for (int i = distinct.size() - 1; i >= 0; i--) {
 			Digest d = distinct.get(i);
-			Descriptor blob = pushLayer(session, repository, d, progress);
-			pushed.put(d, blob);
-			this.sources.record(d, blob, repository.domain(), repository.path());
+			if (distinct.size() - 1 - i >= this.properties.maxConcurrentUploads()) {
+				progress.status(d.shortHex(), "Waiting");
+			}
+			tasks.add(() -> {
+				Descriptor blob = pushLayer(session, repository, d, progress);
+				this.sources.record(d, blob, repository.domain(), repository.path());
+				return blob;
+			});
+		}
+		List<Descriptor> blobs = Parallel.run(tasks, this.properties.maxConcurrentUploads(),
+				"push-" + repository.path(), () -> {
+				}, (blob) -> {
+				});
+		Map<Digest, Descriptor> pushed = new LinkedHashMap<>();
+		for (int i = 0; i < blobs.size(); i++) {
+			pushed.put(distinct.get(distinct.size() - 1 - i), blobs.get(i));
 		}
 		Digest configDigest = Digest.of(config);
 		if (!exists(session, configDigest)) {
@@ -144,7 +158,8 @@ public class PushService {
 		}
 		Digest digest = Digest.of(manifest);
 		this.images.register(config, List.of(), List.of(),
-				List.of(ImageReference.parse(repository.name() + "@" + digest)), "push");
+				List.of(ImageReference.parse(repository.name() + "@" + digest)), null);
+		this.images.announce("push", repository.withTag(tag), imageId);
 		progress.pushed(tag, digest.value(), manifest.length);
 	}
 

@@ -68,7 +68,13 @@ final class RegistrySession {
 	 * {@code mountFrom} repositories, so blobs can be mounted from them. */
 	static RegistrySession open(RegistryTransport transport, String domain, String repository,
 			RegistryCredentials credentials, String actions, List<String> mountFrom) {
-		Ping ping = ping(transport, domain, transport.endpoints(domain));
+		return open(transport, domain, transport.endpoints(domain), repository, credentials, actions, mountFrom);
+	}
+
+	/** Opens a session on the first of {@code endpoints} that answers. */
+	static RegistrySession open(RegistryTransport transport, String domain, List<URI> endpoints, String repository,
+			RegistryCredentials credentials, String actions, List<String> mountFrom) {
+		Ping ping = ping(transport, domain, endpoints);
 		String authorization = null;
 		if (ping.challenge() != null) {
 			StringBuilder scope = new StringBuilder("repository:" + repository + ":" + actions);
