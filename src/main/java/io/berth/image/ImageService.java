@@ -243,6 +243,15 @@ public class ImageService implements ImageLookup, ImageInventory {
 				r.movedTags());
 	}
 
+	/**
+	 * Publishes a registry event ({@code pull}, {@code push}) as dockerd does: the actor is the reference, not the
+	 * image ID, and {@code name} is its repository.
+	 */
+	public void announce(String action, ImageReference ref, String imageId) {
+		Map<String, String> labels = this.store.byId(imageId).map((i) -> i.config().labels()).orElse(Map.of());
+		this.events.publish(action, ref.familiarString(), ref.repository().familiarName(), labels);
+	}
+
 	/** Whether a layer is already stored, so a loader need not unpack it again. */
 	public boolean hasLayer(Digest diffId) {
 		return this.layers.contains(diffId);
