@@ -2,12 +2,14 @@ package io.berth.api.dockercompat.system;
 
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 import io.berth.api.dockercompat.ApiVersion;
 import io.berth.host.HostInfo;
+import io.berth.image.distribution.RegistryProperties;
 import io.berth.system.EngineInfo;
 import io.berth.system.SystemService;
 
@@ -30,7 +32,10 @@ class InfoController {
 
 	private final HostInfo host;
 
-	InfoController(SystemService system, HostInfo host) {
+	private final RegistryProperties registries;
+
+	InfoController(SystemService system, HostInfo host, RegistryProperties registries) {
+		this.registries = registries;
 		this.system = system;
 		this.host = host;
 	}
@@ -78,12 +83,7 @@ class InfoController {
 		info.put("OSType", "linux");
 		info.put("Architecture", "x86_64");
 		info.put("IndexServerAddress", "https://index.docker.io/v1/");
-		info.put("RegistryConfig", Map.of("AllowNondistributableArtifactsCIDRs", List.of(),
-				"AllowNondistributableArtifactsHostnames", List.of(), "InsecureRegistryCIDRs", List.of("127.0.0.0/8"),
-				"IndexConfigs",
-				Map.of("docker.io",
-						Map.of("Name", "docker.io", "Mirrors", List.of(), "Secure", true, "Official", true)),
-				"Mirrors", List.of()));
+		info.put("RegistryConfig", registryConfig());
 		info.put("NCPU", this.host.cpus());
 		info.put("MemTotal", this.host.memTotal());
 		info.put("GenericResources", null);
@@ -127,6 +127,29 @@ class InfoController {
 			v = System.getenv(lower);
 		}
 		return (v != null) ? v : "";
+	}
+
+	/** What dockerd reports of its registry settings: insecure CIDRs and hosts, and Docker Hub's mirrors. */
+	private Map<String, Object> registryConfig() {
+		List<String> cidrs = new ArrayList<>(List.of("127.0.0.0/8"));
+		Map<String, Object> indexes = new LinkedHashMap<>();
+		indexes.put("docker.io", Map.of("Name", "docker.io", "Mirrors", this.registries.mirrors(), "Secure", true,
+				"Official", true));
+		for (String entry : this.registries.insecure()) {
+			if (entry.contains("/")) {
+				cidrs.add(entry);
+			}
+			else {
+				indexes.put(entry, Map.of("Name", entry, "Mirrors", List.of(), "Secure", false, "Official", false));
+			}
+		}
+		Map<String, Object> config = new LinkedHashMap<>();
+		config.put("AllowNondistributableArtifactsCIDRs", List.of());
+		config.put("AllowNondistributableArtifactsHostnames", List.of());
+		config.put("InsecureRegistryCIDRs", cidrs);
+		config.put("IndexConfigs", indexes);
+		config.put("Mirrors", this.registries.mirrors());
+		return config;
 	}
 
 }
