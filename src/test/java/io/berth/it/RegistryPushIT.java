@@ -15,6 +15,7 @@ import io.berth.it.registry.OciLayout;
 import io.berth.it.registry.RegistryServer;
 import io.berth.it.registry.Skopeo;
 import io.berth.it.registry.TarLayer;
+import io.berth.it.registry.TokenServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -39,6 +40,10 @@ class RegistryPushIT extends BusyboxDaemonSupport {
 
 	private RegistryServer authRegistry;
 
+	private TokenServer tokens;
+
+	private RegistryServer tokenRegistry;
+
 	private OciLayout layout;
 
 	private TarLayer busybox;
@@ -48,6 +53,9 @@ class RegistryPushIT extends BusyboxDaemonSupport {
 		super.prepare();
 		this.registry = RegistryServer.start();
 		this.authRegistry = RegistryServer.startWithAuth();
+		this.tokens = TokenServer.start(Files.createDirectories(temp.resolve("tokens")), RegistryServer.USER,
+				RegistryServer.PASSWORD);
+		this.tokenRegistry = RegistryServer.startWithTokenAuth(this.tokens);
 		this.layout = OciLayout.create(temp.resolve("layout"));
 		this.busybox = TarLayer.of(BusyboxImage.rootfsTar());
 	}
@@ -59,6 +67,12 @@ class RegistryPushIT extends BusyboxDaemonSupport {
 		}
 		if (this.authRegistry != null) {
 			this.authRegistry.close();
+		}
+		if (this.tokenRegistry != null) {
+			this.tokenRegistry.close();
+		}
+		if (this.tokens != null) {
+			this.tokens.close();
 		}
 	}
 
@@ -139,6 +153,34 @@ class RegistryPushIT extends BusyboxDaemonSupport {
 		byte[] manifest = Skopeo.run("inspect", "--tls-verify=false", "--raw", "--creds",
 				RegistryServer.USER + ":" + RegistryServer.PASSWORD, "docker://" + ref);
 		assertThat(Digests.sha256(manifest)).isEqualTo(digest);
+	}
+
+	@Test
+	void bearerTokenRegistryGetsATokenForTheRepositoryFromTheLoginsCredentials() throws Exception {
+		Map<String, String> config = Map.of("DOCKER_CONFIG", Files.createDirectories(temp.resolve("token-config"))
+			.toString());
+		String host = this.tokenRegistry.host();
+		String ref = host + "/tokened:1";
+		docker("tag", "busybox:latest", ref).assertOk();
+
+		DockerCli.Result anonymous = DockerCli.run(this.daemon.socket(), null, config, "push", ref);
+		assertThat(anonymous.exitCode()).isNotZero();
+		assertThat(anonymous.err()).contains("unauthorized");
+		assertThat(login(config, host, "not-the-password").exitCode()).isNotZero();
+
+		assertThat(login(config, host, RegistryServer.PASSWORD).assertOk().out()).contains("Login Succeeded");
+		String digest = pushedDigest(DockerCli.run(this.daemon.socket(), null, config, "push", ref).assertOk().out());
+		assertThat(this.tokens.scopesAsked()).contains("repository:tokened:pull,push");
+		byte[] manifest = Skopeo.run("inspect", "--tls-verify=false", "--raw", "--creds",
+				RegistryServer.USER + ":" + RegistryServer.PASSWORD, "docker://" + ref);
+		assertThat(Digests.sha256(manifest)).isEqualTo(digest);
+
+		String id = inspect(ref, "{{.Id}}");
+		docker("rmi", ref).assertOk();
+		DockerCli.run(this.daemon.socket(), null, config, "pull", ref).assertOk();
+		assertThat(this.tokens.scopesAsked()).contains("repository:tokened:pull");
+		assertThat(inspect(ref, "{{.Id}}")).isEqualTo(id);
+		assertThat(inspect(ref, "{{json .RepoDigests}}")).contains("\"" + host + "/tokened@" + digest + "\"");
 	}
 
 	@Test

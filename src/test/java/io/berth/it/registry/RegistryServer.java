@@ -38,15 +38,20 @@ public final class RegistryServer implements AutoCloseable {
 
 	/** A registry anyone may pull from and push to. */
 	public static RegistryServer start() throws IOException {
-		return start(false);
+		return start(false, null);
 	}
 
 	/** A registry that wants {@link #USER} and {@link #PASSWORD} for every request. */
 	public static RegistryServer startWithAuth() throws IOException {
-		return start(true);
+		return start(true, null);
 	}
 
-	private static RegistryServer start(boolean auth) throws IOException {
+	/** A registry that wants a bearer token from {@code tokens} for every request, as Docker Hub does. */
+	public static RegistryServer startWithTokenAuth(TokenServer tokens) throws IOException {
+		return start(false, tokens);
+	}
+
+	private static RegistryServer start(boolean auth, TokenServer tokens) throws IOException {
 		Path dir = Files.createTempDirectory("berth-it-registry-");
 		int port = freePort();
 		String config = """
@@ -70,6 +75,16 @@ public final class RegistryServer implements AutoCloseable {
 					    realm: berth-it
 					    path: %s
 					""".formatted(dir.resolve("htpasswd"));
+		}
+		if (tokens != null) {
+			config += """
+					auth:
+					  token:
+					    realm: %s
+					    service: %s
+					    issuer: %s
+					    rootcertbundle: %s
+					""".formatted(tokens.realm(), TokenServer.SERVICE, TokenServer.ISSUER, tokens.certificate());
 		}
 		Files.writeString(dir.resolve("config.yml"), config);
 		RegistryServer server = new RegistryServer(dir, port);
