@@ -108,6 +108,14 @@ public final class HostileLayers {
 	 * exceed many times over.
 	 */
 	public static List<Case> all(Path canary, long maxSize) {
+		return all(canary, maxSize, 4L * 1024 * MIB);
+	}
+
+	/**
+	 * Every case, with bombs of {@code bombSize} uncompressed bytes instead of 4 GiB, for a test that must hold a
+	 * bomb's tar whole (to push it to a registry) yet still exceed {@code maxSize} several times over.
+	 */
+	public static List<Case> all(Path canary, long maxSize, long bombSize) {
 		String canaryDir = canary.toAbsolutePath().toString();
 		String canaryFile = canary.resolve("file").toAbsolutePath().toString();
 		List<Case> cases = new ArrayList<>();
@@ -304,7 +312,6 @@ public final class HostileLayers {
 				null, "unreadable tar header after entry \"before\""));
 		cases.add(refused("gnu-sparse-real-size-past-limit",
 				new Tar().entry(Entry.file("sparse", "data").sparse(maxSize + 1)), "sparse", "maximum size"));
-		long bombSize = 4L * 1024 * MIB;
 		cases.add(new Case("gzip-bomb-one-entry", gzipped(() -> bombOneEntry(bombSize)),
 				new Refused("bomb", "maximum size")));
 		int perEntry = MIB;
