@@ -8,6 +8,8 @@ import java.util.List;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 import io.berth.it.registry.Digests;
@@ -93,6 +95,42 @@ class RegistryPullIT extends DaemonSupport {
 		assertThat(inspect(repo + "@" + digest, "{{json .RepoTags}}")).isEqualTo("[]");
 		docker("rmi", repo + "@" + digest).assertOk();
 		assertThat(repositories()).doesNotContain(repo);
+	}
+
+	@Test
+	@Order(2)
+	void theApiStreamsDockersProgressObjectsWithByteCountsPerLayer() throws Exception {
+		String repo = this.registry.host() + "/progress";
+		push(LayeredImage.spec(this.busybox, "progress"), repo + ":1", Skopeo.Format.OCI);
+		List<String> blobs = Skopeo.layerDigests(repo + ":1");
+
+		RawHttp.Response r = RawHttp.send(this.daemon.socket(), "POST",
+				"/v1.41/images/create?fromImage=" + repo + "&tag=1", "X-Registry-Auth: e30=\r\n", "");
+		assertThat(r.status()).isEqualTo(200);
+		assertThat(r.body()).contains("{\"status\":\"Pulling from progress\",\"progressDetail\":{},\"id\":\"1\"}");
+		int downloaded = 0;
+		for (String blob : blobs) {
+			String id = Digests.shortId(blob);
+			if (r.body().contains("{\"status\":\"Already exists\",\"progressDetail\":{},\"id\":\"" + id + "\"}")) {
+				continue;
+			}
+			downloaded++;
+			assertThat(r.body()).contains("{\"status\":\"Pulling fs layer\",\"progressDetail\":{},\"id\":\"" + id + "\"}")
+				.contains("{\"status\":\"Pull complete\",\"progressDetail\":{},\"id\":\"" + id + "\"}");
+			// The last Downloading object of each layer counts every byte of the blob.
+			Matcher m = Pattern.compile("\\{\"status\":\"Downloading\",\"progressDetail\":\\{\"current\":(\\d+),"
+					+ "\"total\":(\\d+)\\},\"progress\":\"[^\"]*\",\"id\":\"" + id + "\"\\}").matcher(r.body());
+			String last = null;
+			while (m.find()) {
+				assertThat(Long.parseLong(m.group(1))).isLessThanOrEqualTo(Long.parseLong(m.group(2)));
+				last = m.group(1) + "/" + m.group(2);
+			}
+			assertThat(last).as("Downloading progress of %s", id).isNotNull();
+			assertThat(last.split("/")[0]).isEqualTo(last.split("/")[1]);
+		}
+		assertThat(downloaded).as("layers downloaded").isPositive();
+		assertThat(r.body()).contains("{\"status\":\"Status: Downloaded newer image for " + repo + ":1\"}");
+		docker("rmi", repo + ":1").assertOk();
 	}
 
 	@Test

@@ -49,6 +49,12 @@ class RegistryPushIT extends BusyboxDaemonSupport {
 	private TarLayer busybox;
 
 	@Override
+	protected String[] daemonArgs() {
+		// Small chunks, so a layer of a few megabytes goes up in several PATCH requests.
+		return new String[] { "--berth.registry.upload-chunk-size=1MB" };
+	}
+
+	@Override
 	protected void prepare() throws Exception {
 		super.prepare();
 		this.registry = RegistryServer.start();
@@ -181,6 +187,27 @@ class RegistryPushIT extends BusyboxDaemonSupport {
 		assertThat(this.tokens.scopesAsked()).contains("repository:tokened:pull");
 		assertThat(inspect(ref, "{{.Id}}")).isEqualTo(id);
 		assertThat(inspect(ref, "{{json .RepoDigests}}")).contains("\"" + host + "/tokened@" + digest + "\"");
+	}
+
+	@Test
+	void aLayerLargerThanAChunkGoesUpInSeveralPatchRequestsAndComesBackWhole() throws Exception {
+		docker("run", "--name", "chunky", "busybox:latest", "sh", "-c",
+				"head -c 3000000 /dev/urandom > /blob && md5sum /blob > /blob.md5").assertOk();
+		String ref = this.registry.host() + "/chunky:1";
+		docker("commit", "chunky", ref).assertOk();
+		docker("rm", "chunky").assertOk();
+
+		String out = docker("push", ref).assertOk().out();
+		assertThat(out).contains(": Pushed");
+		long patches = this.registry.log().lines().filter((l) -> l.contains("\"PATCH /v2/chunky/blobs/uploads/")).count();
+		assertThat(patches).as("PATCH requests for a 3 MB layer in 1 MB chunks").isGreaterThanOrEqualTo(3);
+
+		String id = inspect(ref, "{{.Id}}");
+		docker("rmi", ref).assertOk();
+		docker("pull", ref).assertOk();
+		assertThat(inspect(ref, "{{.Id}}")).isEqualTo(id);
+		assertThat(docker("run", "--rm", ref, "md5sum", "-c", "/blob.md5").assertOk().out()).contains("/blob: OK");
+		docker("rmi", ref).assertOk();
 	}
 
 	@Test
