@@ -40,10 +40,8 @@ public class ImageUrlImporter {
 
 	private final ImageProperties properties;
 
-	private final HttpClient http = HttpClient.newBuilder()
-		.followRedirects(HttpClient.Redirect.NORMAL)
-		.connectTimeout(Duration.ofSeconds(30))
-		.build();
+	/** Made on first use: HTTP and TLS classes cost the idle daemon memory that only URL imports need. */
+	private volatile HttpClient http;
 
 	ImageUrlImporter(ImageService images, ImageProperties properties) {
 		this.images = images;
@@ -96,10 +94,20 @@ public class ImageUrlImporter {
 		return uri;
 	}
 
+	private synchronized HttpClient http() {
+		if (this.http == null) {
+			this.http = HttpClient.newBuilder()
+				.followRedirects(HttpClient.Redirect.NORMAL)
+				.connectTimeout(Duration.ofSeconds(30))
+				.build();
+		}
+		return this.http;
+	}
+
 	private HttpResponse<InputStream> get(URI uri) {
 		HttpResponse<InputStream> response;
 		try {
-			response = this.http.send(HttpRequest.newBuilder(uri).GET().build(),
+			response = http().send(HttpRequest.newBuilder(uri).GET().build(),
 					HttpResponse.BodyHandlers.ofInputStream());
 		}
 		catch (ConnectException ex) {

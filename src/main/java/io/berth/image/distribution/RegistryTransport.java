@@ -49,9 +49,10 @@ class RegistryTransport implements DisposableBean {
 
 	private final ExecutorService executor;
 
-	private final HttpClient verified;
+	/** Made on first use: HTTP and TLS classes cost the idle daemon memory that only registry users need. */
+	private volatile HttpClient verified;
 
-	private final HttpClient unverified;
+	private volatile HttpClient unverified;
 
 	/** The base URL that answered for a host, so later sessions skip the HTTPS probe of a plain-HTTP registry. */
 	private final Map<String, URI> working = new ConcurrentHashMap<>();
@@ -64,19 +65,30 @@ class RegistryTransport implements DisposableBean {
 			t.setDaemon(true);
 			return t;
 		});
-		this.verified = HttpClient.newBuilder()
+	}
+
+	private HttpClient client(boolean verify) {
+		HttpClient c = verify ? this.verified : this.unverified;
+		if (c != null) {
+			return c;
+		}
+		synchronized (this) {
+			if (verify && this.verified == null) {
+				this.verified = builder().build();
+			}
+			if (!verify && this.unverified == null) {
+				this.unverified = builder().sslContext(trustingContext()).build();
+			}
+			return verify ? this.verified : this.unverified;
+		}
+	}
+
+	private HttpClient.Builder builder() {
+		return HttpClient.newBuilder()
 			.version(HttpClient.Version.HTTP_1_1)
 			.connectTimeout(CONNECT_TIMEOUT)
 			.followRedirects(HttpClient.Redirect.NEVER)
-			.executor(this.executor)
-			.build();
-		this.unverified = HttpClient.newBuilder()
-			.version(HttpClient.Version.HTTP_1_1)
-			.connectTimeout(CONNECT_TIMEOUT)
-			.followRedirects(HttpClient.Redirect.NEVER)
-			.sslContext(trustingContext())
-			.executor(this.executor)
-			.build();
+			.executor(this.executor);
 	}
 
 	/** The base URLs to try for a registry host, best first. */
@@ -143,8 +155,8 @@ class RegistryTransport implements DisposableBean {
 	}
 
 	<T> HttpResponse<T> send(HttpRequest request, HttpResponse.BodyHandler<T> handler) {
-		HttpClient client = (request.uri().getScheme().equals("https") && isInsecure(authority(request.uri())))
-				? this.unverified : this.verified;
+		HttpClient client = client(
+				!(request.uri().getScheme().equals("https") && isInsecure(authority(request.uri()))));
 		try {
 			return client.send(request, handler);
 		}
