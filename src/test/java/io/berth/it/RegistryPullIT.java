@@ -135,6 +135,19 @@ class RegistryPullIT extends DaemonSupport {
 
 	@Test
 	@Order(2)
+	void runOfAnImageNotYetPulledPullsItFirst() throws Exception {
+		String ref = this.registry.host() + "/run-pulls:1";
+		push(LayeredImage.spec(this.busybox, "run-pulls"), ref, Skopeo.Format.DOCKER);
+
+		DockerCli.Result run = docker("run", "--rm", ref).assertOk();
+		assertThat(run.err()).contains("Unable to find image '" + ref + "' locally");
+		assertThat(run.out()).isEqualTo(LayeredImage.DEFAULT_OUTPUT);
+		assertThat(inspect(ref, "{{.Id}}")).startsWith("sha256:");
+		docker("rmi", ref).assertOk();
+	}
+
+	@Test
+	@Order(2)
 	void pullOfAnIndexPicksThisPlatformUnlessAskedForAnother() throws Exception {
 		ImageSpec amd64 = ImageSpec.create()
 			.layer(this.busybox)
