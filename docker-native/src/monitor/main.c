@@ -10,6 +10,7 @@
  *                 --log FILE --exit-file FILE --socket PATH [--pid-file FILE]
  *                 [--terminal] [--stdin] [--stdin-once] [--start]
  *                 [--overlay-lower DIR[:DIR...] --overlay-upper DIR --overlay-work DIR] [--netns PATH]
+ *                 [--net-attach SPEC]...
  *   berth-monitor --exec-process FILE --runtime PATH [--runtime-root DIR] --id ID
  *                 [--log FILE] --exit-file FILE --socket PATH [--pid-file FILE]
  *                 [--terminal] [--stdin] [--stdin-once] [--start]
@@ -40,6 +41,11 @@
  *   --netns PATH        make a private network namespace with lo up and bind it on PATH (whose
  *                       directory must exist); config.json should join it by path. A stale file
  *                       or bind left at PATH by a killed monitor is replaced.
+ *   --net-attach SPEC   with --netns, one interface of the container (repeatable):
+ *                       bridge=BR,host=VETH,ifname=IF,addr=A.B.C.D/N[,gateway=IP][,mac=MAC][,mtu=N]
+ *                       a veth pair whose host end VETH joins bridge BR (which must exist) and
+ *                       whose other end is IF in the namespace, up, with the address, MAC and,
+ *                       with a gateway, the default route. VETH is deleted with the namespace.
  *   --exec-process FILE exec mode: FILE is an OCI process object for `runtime exec --process`;
  *                       --bundle, --overlay-* and --netns are refused with it (exit 2)
  *   Relative paths are taken from the launcher's cwd; the monitor itself runs in "/".
@@ -153,7 +159,7 @@ usage (FILE *f)
               "                     --log FILE --exit-file FILE --socket PATH [--pid-file FILE]\n"
               "                     [--terminal] [--stdin] [--stdin-once] [--start]\n"
               "                     [--overlay-lower DIR[:DIR...] --overlay-upper DIR --overlay-work DIR]\n"
-              "                     [--netns PATH]\n"
+              "                     [--netns PATH] [--net-attach SPEC]...\n"
               "       berth-monitor --exec-process FILE --runtime PATH [--runtime-root DIR] --id ID\n"
               "                     [--log FILE] --exit-file FILE --socket PATH [--pid-file FILE]\n"
               "                     [--terminal] [--stdin] [--stdin-once] [--start]\n");
@@ -244,6 +250,7 @@ parse_args (int argc, char **argv, struct monitor_options *o)
     OPT_OVERLAY_UPPER,
     OPT_OVERLAY_WORK,
     OPT_NETNS,
+    OPT_NET_ATTACH,
     OPT_EXEC_PROCESS,
     OPT_HELP
   };
@@ -264,6 +271,7 @@ parse_args (int argc, char **argv, struct monitor_options *o)
     { "overlay-upper", required_argument, NULL, OPT_OVERLAY_UPPER },
     { "overlay-work", required_argument, NULL, OPT_OVERLAY_WORK },
     { "netns", required_argument, NULL, OPT_NETNS },
+    { "net-attach", required_argument, NULL, OPT_NET_ATTACH },
     { "exec-process", required_argument, NULL, OPT_EXEC_PROCESS },
     { "help", no_argument, NULL, OPT_HELP },
     { NULL, 0, NULL, 0 },
@@ -322,6 +330,18 @@ parse_args (int argc, char **argv, struct monitor_options *o)
         case OPT_NETNS:
           o->netns = absolute (optarg);
           break;
+        case OPT_NET_ATTACH:
+          {
+            dn_error_t perr = NULL;
+            o->attach = xrealloc (o->attach, (o->n_attach + 1) * sizeof *o->attach);
+            if (net_attach_parse (optarg, &o->attach[o->n_attach], &perr) < 0)
+              {
+                dn_error_print ("berth-monitor", &perr);
+                return -1;
+              }
+            o->n_attach++;
+          }
+          break;
         case OPT_EXEC_PROCESS:
           o->exec_process = absolute (optarg);
           break;
@@ -347,6 +367,11 @@ parse_args (int argc, char **argv, struct monitor_options *o)
           fprintf (stderr, "berth-monitor: %s does not go with --exec-process\n", unused);
           return -1;
         }
+    }
+  if (o->n_attach && !o->netns)
+    {
+      fprintf (stderr, "berth-monitor: --net-attach needs --netns\n");
+      return -1;
     }
   const char *missing = !o->runtime                        ? "--runtime"
                         : !o->bundle && !o->exec_process   ? "--bundle"

@@ -6,6 +6,7 @@
 
 #include "error.h"
 
+#include <netinet/in.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -14,6 +15,22 @@
 
 #define STREAM_STDOUT 0
 #define STREAM_STDERR 1
+
+/* One --net-attach: a veth from a bridge into the container's namespace. */
+struct net_attach
+{
+  char *bridge;
+  char *host;   /* the host end's name */
+  char *ifname; /* the name inside the container */
+  struct in_addr addr;
+  int prefix;
+  bool has_addr;
+  struct in_addr gateway;
+  bool has_gateway;
+  unsigned char mac[6];
+  bool has_mac;
+  int mtu; /* 0: the kernel's default */
+};
 
 struct monitor_options
 {
@@ -33,6 +50,8 @@ struct monitor_options
   char *overlay_upper;
   char *overlay_work;
   char *netns; /* where to bind the private network namespace; NULL: none */
+  struct net_attach *attach; /* --net-attach, in order */
+  size_t n_attach;
   char *exec_process; /* exec mode: the OCI process file for `runtime exec`; NULL: container mode */
 };
 
@@ -145,6 +164,12 @@ void overlay_unmount (struct monitor *m);
 /* netns.c: a private network namespace with lo up, bound on --netns PATH. */
 int netns_create (struct monitor *m, dn_error_t *err);
 void netns_remove (struct monitor *m);
+
+/* netattach.c: --net-attach, parsed, and applied on each side of the veth. */
+int net_attach_parse (const char *spec, struct net_attach *a, dn_error_t *err);
+int net_attach_host_side (const struct net_attach *a, int container_netns_fd, dn_error_t *err);
+int net_attach_container_side (const struct net_attach *a, dn_error_t *err);
+void net_attach_remove (const struct net_attach *a);
 
 /* stdio.c */
 /* Makes the pipes (none with --terminal), so stdin can be queued before the launch. */

@@ -1,8 +1,9 @@
-/* A private network namespace with only `lo`, up, bound on --netns PATH for
- * config.json to name, until Berth has real networking. A runtime brings up
- * nothing in a namespace it joins by path, and a namespace at a path is one
- * the engine can later wire up, so the monitor makes it: a child unshares
- * CLONE_NEWNET and raises lo, and we bind its /proc/<pid>/ns/net onto PATH. */
+/* A private network namespace with `lo` up and the --net-attach interfaces,
+ * bound on --netns PATH for config.json to name. A runtime brings up nothing
+ * in a namespace it joins by path, so the monitor makes it: a child unshares
+ * CLONE_NEWNET and raises lo; we create each veth pair with its inner end in
+ * the child's namespace; the child configures those ends; and we bind its
+ * /proc/<pid>/ns/net onto PATH. */
 #include "monitor.h"
 #include "cleanup.h"
 #include "loopback.h"
@@ -19,7 +20,7 @@
 
 /* The child: its namespace must live until the parent has bound it. */
 __attribute__ ((noreturn)) static void
-namespace_child (int sync_fd)
+namespace_child (const struct monitor_options *o, int sync_fd)
 {
   dn_error_t err = NULL;
   if (unshare (CLONE_NEWNET) < 0)
@@ -34,9 +35,62 @@ namespace_child (int sync_fd)
   if (dn_sync_send (sync_fd, DN_SYNC_READY, NULL, NULL) < 0)
     _exit (1);
   enum dn_sync type;
+  /* GO once the parent has made the veth pairs; anything else means it gave up. */
+  if (dn_sync_recv (sync_fd, &type, NULL, NULL) < 0 || type != DN_SYNC_GO)
+    _exit (1);
+  for (size_t i = 0; i < o->n_attach && !err; i++)
+    if (net_attach_container_side (&o->attach[i], &err) < 0)
+      dn_error_wrap (&err, "configure `%s` in the container", o->attach[i].ifname);
+  if (err)
+    {
+      dn_sync_send (sync_fd, DN_SYNC_ERROR, err->msg, NULL);
+      _exit (1);
+    }
+  if (dn_sync_send (sync_fd, DN_SYNC_READY, NULL, NULL) < 0)
+    _exit (1);
   /* Returns when the parent says GO or goes away; either way we are done. */
   dn_sync_recv (sync_fd, &type, NULL, NULL);
   _exit (0);
+}
+
+/* Makes each veth pair with its inner end in the child's namespace. */
+static int
+attach_host_sides (const struct monitor_options *o, pid_t child, dn_error_t *err)
+{
+  if (o->n_attach == 0)
+    return 0;
+  char path[64];
+  snprintf (path, sizeof path, "/proc/%d/ns/net", (int) child);
+  cleanup_close int ns = open (path, O_RDONLY | O_CLOEXEC);
+  if (ns < 0)
+    return dn_make_error (err, errno, "open `%s`", path);
+  for (size_t i = 0; i < o->n_attach; i++)
+    if (net_attach_host_side (&o->attach[i], ns, err) < 0)
+      {
+        for (size_t j = 0; j < i; j++)
+          net_attach_remove (&o->attach[j]);
+        return dn_error_wrap (err, "attach to bridge `%s`", o->attach[i].bridge);
+      }
+  return 0;
+}
+
+static void
+attach_remove_all (const struct monitor_options *o)
+{
+  for (size_t i = 0; i < o->n_attach; i++)
+    net_attach_remove (&o->attach[i]);
+}
+
+/* Waits for the child's next message, which must be READY. */
+static int
+expect_ready (int sync_fd, dn_error_t *err)
+{
+  cleanup_free char *msg = NULL;
+  enum dn_sync type;
+  int r = dn_sync_recv (sync_fd, &type, &msg, err);
+  if (r == 0 && type != DN_SYNC_READY)
+    r = dn_make_error (err, 0, "%s", msg && *msg ? msg : "network namespace: unexpected reply");
+  return r;
 }
 
 /* A file or mount left at PATH by a monitor that was killed; the attach
@@ -69,7 +123,7 @@ bind_namespace (pid_t child, const char *path, dn_error_t *err)
 }
 
 static int
-run_child (const char *path, dn_error_t *err)
+run_child (const struct monitor_options *o, const char *path, dn_error_t *err)
 {
   int pair[2];
   if (socketpair (AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, pair) < 0)
@@ -85,19 +139,29 @@ run_child (const char *path, dn_error_t *err)
   if (pid == 0)
     {
       close (pair[0]);
-      namespace_child (pair[1]);
+      namespace_child (o, pair[1]);
     }
   close (pair[1]);
   cleanup_close int sync_fd = pair[0];
-  cleanup_free char *msg = NULL;
-  enum dn_sync type;
-  int r = dn_sync_recv (sync_fd, &type, &msg, err);
-  if (r == 0 && type != DN_SYNC_READY)
-    r = dn_make_error (err, 0, "%s", msg && *msg ? msg : "network namespace: unexpected reply");
+  int r = expect_ready (sync_fd, err);
+  bool attached = false;
+  if (r == 0)
+    {
+      r = attach_host_sides (o, pid, err);
+      attached = r == 0;
+    }
+  if (r == 0)
+    r = dn_sync_send (sync_fd, DN_SYNC_GO, NULL, err);
+  if (r == 0)
+    r = expect_ready (sync_fd, err);
   if (r == 0)
     r = bind_namespace (pid, path, err);
   if (r < 0)
-    kill (pid, SIGKILL);
+    {
+      kill (pid, SIGKILL);
+      if (attached)
+        attach_remove_all (o);
+    }
   else
     dn_sync_send (sync_fd, DN_SYNC_GO, NULL, NULL);
   close_and_reset (&sync_fd);
@@ -120,7 +184,7 @@ netns_create (struct monitor *m, dn_error_t *err)
     return dn_make_error (err, errno, "create `%s`", path);
   close (fd);
   m->netns_made = true;
-  if (run_child (path, err) < 0)
+  if (run_child (&m->opt, path, err) < 0)
     {
       netns_remove (m);
       return -1;
@@ -134,6 +198,8 @@ netns_remove (struct monitor *m)
   if (!m->netns_made)
     return;
   m->netns_made = false;
+  /* The veths would go with the namespace, but only once its last process has; remove them now. */
+  attach_remove_all (&m->opt);
   /* Lazy, so a process still inside cannot keep the bind on the host; the namespace dies with its last user. */
   umount2 (m->opt.netns, MNT_DETACH | UMOUNT_NOFOLLOW);
   unlink (m->opt.netns);

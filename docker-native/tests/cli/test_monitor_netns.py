@@ -56,3 +56,100 @@ def test_stale_netns_file_is_replaced(monitor, tmp_path):
     assert m.wait_exit()["exitCode"] == 0, m.text("stderr")
     assert m.text("stdout") == "unknown\n"  # lo has no carrier state; it is up, not "down"
     assert not os.path.lexists(path)
+
+
+import random
+import socket
+import subprocess
+import threading
+
+import pytest
+
+
+def ip(*args, check=True):
+    return subprocess.run(["ip", *args], capture_output=True, text=True, check=check)
+
+
+def link_exists(name):
+    return ip("link", "show", name, check=False).returncode == 0
+
+
+@pytest.fixture
+def bridge():
+    """A bridge with a /24 of 10.98.0.0/16 and its .1, removed afterwards."""
+    n = random.randint(1, 250)
+    name = f"btest{n}"
+    ip("link", "add", name, "type", "bridge")
+    ip("addr", "add", f"10.98.{n}.1/24", "dev", name)
+    ip("link", "set", name, "up")
+    yield name, f"10.98.{n}"
+    ip("link", "del", name, check=False)
+
+
+def test_net_attach_wires_the_container_to_the_bridge(monitor, tmp_path, bridge):
+    name, net = bridge
+    veth = f"vt{random.randint(0, 99999)}"
+    path = str(tmp_path / "netns")
+    received = []
+    listener = socket.create_server((f"{net}.1", 0))
+    port = listener.getsockname()[1]
+
+    def accept():
+        conn, _ = listener.accept()
+        with conn:
+            received.append(conn.recv(100))
+
+    t = threading.Thread(target=accept, daemon=True)
+    t.start()
+    script = ("cat /sys/class/net/eth0/address /sys/class/net/eth0/mtu; ip -4 -o addr show eth0; ip route; "
+              f"echo hello-bridge | nc {net}.1 {port}")
+    spec = f"bridge={name},host={veth},ifname=eth0,addr={net}.2/24,gateway={net}.1,mac=02:42:0a:62:00:02,mtu=1400"
+    m = monitor(["sh", "-c", script], ["--netns", path, "--net-attach", spec], join_netns(path))
+    m.launch()
+    # The host end is on the bridge while the container lives.
+    assert f"master {name}" in ip("link", "show", veth).stdout
+    m.start()
+    record = m.wait_exit()
+    assert record["exitCode"] == 0, m.text("stderr")
+    out = [line.rstrip() for line in m.text("stdout").splitlines()]
+    assert out[0] == "02:42:0a:62:00:02"
+    assert out[1] == "1400"
+    assert f"inet {net}.2/24" in out[2]
+    assert f"default via {net}.1 dev eth0" in out
+    t.join(5)
+    assert received == [b"hello-bridge\n"]
+    listener.close()
+    # Afterwards the veth is gone with the namespace.
+    assert not link_exists(veth)
+    assert not os.path.lexists(path)
+
+
+def test_net_attach_to_a_missing_bridge_fails_and_leaves_nothing(monitor, tmp_path):
+    veth = f"vt{random.randint(0, 99999)}"
+    path = str(tmp_path / "netns")
+    spec = f"bridge=nosuchbr0,host={veth},ifname=eth0,addr=10.97.0.2/24"
+    m = monitor(["true"], ["--netns", path, "--net-attach", spec, "--start"], join_netns(path))
+    r = m.launch(check=False)
+    assert r.returncode == 1, r.stderr
+    assert "nosuchbr0" in r.stderr
+    assert not link_exists(veth)
+    assert not os.path.lexists(path)
+    assert mounts_under(path) == []
+
+
+@pytest.mark.parametrize("spec, message", [
+    ("bridge=b0,host=v0,ifname=eth0", "addr are required"),
+    ("bridge=b0,host=v0,ifname=eth0,addr=10.0.0.300/24", "not an IPv4"),
+    ("bridge=b0,host=v0,ifname=eth0,addr=10.0.0.2/33", "not an IPv4"),
+    ("bridge=b0,host=a-name-much-too-long,ifname=eth0,addr=10.0.0.2/24", "invalid interface name"),
+    ("bridge=b0,host=v0,ifname=../x,addr=10.0.0.2/24", "invalid interface name"),
+    ("bridge=b0,host=v0,ifname=eth0,addr=10.0.0.2/24,mac=zz", "not a MAC"),
+    ("bridge=b0,host=v0,ifname=eth0,addr=10.0.0.2/24,color=red", "unknown key"),
+])
+def test_bad_net_attach_specs_are_refused(monitor, tmp_path, spec, message):
+    path = str(tmp_path / "netns")
+    m = monitor(["true"], ["--netns", path, "--net-attach", spec], join_netns(path))
+    r = m.launch(check=False)
+    assert r.returncode == 2, r.stderr
+    assert message in r.stderr
+    assert not os.path.lexists(path)

@@ -1,0 +1,151 @@
+/* --net-attach SPEC: one network interface of the container, as
+ *   bridge=BR,host=VETH,ifname=eth0,addr=172.29.0.5/16[,gateway=172.29.0.1][,mac=02:42:..][,mtu=1500]
+ * The host end of a veth pair joins bridge BR; the other end appears in the
+ * container's namespace as IFNAME with the address, the MAC, and, when a
+ * gateway is given, the default route. */
+#include "monitor.h"
+#include "cleanup.h"
+#include "netlink.h"
+
+#include <arpa/inet.h>
+#include <net/if.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int
+parse_mac (const char *s, unsigned char mac[6])
+{
+  unsigned v[6];
+  char end;
+  if (sscanf (s, "%2x:%2x:%2x:%2x:%2x:%2x%c", &v[0], &v[1], &v[2], &v[3], &v[4], &v[5], &end) != 6)
+    return -1;
+  for (int i = 0; i < 6; i++)
+    mac[i] = (unsigned char) v[i];
+  return 0;
+}
+
+static int
+valid_ifname (const char *s)
+{
+  return *s && strlen (s) < IFNAMSIZ && !strchr (s, '/') && strcmp (s, ".") != 0 && strcmp (s, "..") != 0;
+}
+
+int
+net_attach_parse (const char *spec, struct net_attach *a, dn_error_t *err)
+{
+  memset (a, 0, sizeof *a);
+  cleanup_free char *copy = xstrdup (spec);
+  char *save = NULL;
+  for (char *kv = strtok_r (copy, ",", &save); kv; kv = strtok_r (NULL, ",", &save))
+    {
+      char *eq = strchr (kv, '=');
+      if (!eq)
+        return dn_make_error (err, 0, "--net-attach: `%s` is not key=value", kv);
+      *eq = '\0';
+      const char *k = kv, *v = eq + 1;
+      if (strcmp (k, "bridge") == 0 || strcmp (k, "host") == 0 || strcmp (k, "ifname") == 0)
+        {
+          if (!valid_ifname (v))
+            return dn_make_error (err, 0, "--net-attach: invalid interface name `%s`", v);
+          char **slot = k[0] == 'b' ? &a->bridge : k[0] == 'h' ? &a->host : &a->ifname;
+          free (*slot);
+          *slot = xstrdup (v);
+        }
+      else if (strcmp (k, "addr") == 0)
+        {
+          cleanup_free char *ip = xstrdup (v);
+          char *slash = strchr (ip, '/');
+          char *end = NULL;
+          long prefix = slash ? strtol (slash + 1, &end, 10) : -1;
+          if (!slash || *end || prefix < 0 || prefix > 32)
+            return dn_make_error (err, 0, "--net-attach: `%s` is not an IPv4 address/prefix", v);
+          *slash = '\0';
+          if (inet_pton (AF_INET, ip, &a->addr) != 1)
+            return dn_make_error (err, 0, "--net-attach: `%s` is not an IPv4 address/prefix", v);
+          a->prefix = (int) prefix;
+          a->has_addr = true;
+        }
+      else if (strcmp (k, "gateway") == 0)
+        {
+          if (inet_pton (AF_INET, v, &a->gateway) != 1)
+            return dn_make_error (err, 0, "--net-attach: `%s` is not an IPv4 address", v);
+          a->has_gateway = true;
+        }
+      else if (strcmp (k, "mac") == 0)
+        {
+          if (parse_mac (v, a->mac) < 0)
+            return dn_make_error (err, 0, "--net-attach: `%s` is not a MAC address", v);
+          a->has_mac = true;
+        }
+      else if (strcmp (k, "mtu") == 0)
+        {
+          char *end = NULL;
+          long mtu = strtol (v, &end, 10);
+          if (*end || mtu < 68 || mtu > 65535)
+            return dn_make_error (err, 0, "--net-attach: invalid mtu `%s`", v);
+          a->mtu = (int) mtu;
+        }
+      else
+        return dn_make_error (err, 0, "--net-attach: unknown key `%s`", k);
+    }
+  if (!a->bridge || !a->host || !a->ifname || !a->has_addr)
+    return dn_make_error (err, 0, "--net-attach: bridge, host, ifname and addr are required in `%s`", spec);
+  return 0;
+}
+
+int
+net_attach_host_side (const struct net_attach *a, int container_netns_fd, dn_error_t *err)
+{
+  struct dn_nl nl;
+  if (dn_nl_open (&nl, err) < 0)
+    return -1;
+  int r = -1;
+  int bridge = dn_nl_link_index (&nl, a->bridge, err);
+  if (bridge < 0)
+    goto out;
+  /* A veth of that name left by a monitor that was killed is this container's own; replace it. */
+  if (dn_nl_link_del (&nl, a->host, err) < 0)
+    goto out;
+  if (dn_nl_veth_add (&nl, a->host, a->ifname, container_netns_fd, err) < 0)
+    goto out;
+  struct dn_nl_link_settings s = { .master_index = bridge, .mtu = a->mtu, .up = 1 };
+  if (dn_nl_link_set (&nl, a->host, &s, err) < 0)
+    {
+      dn_nl_link_del (&nl, a->host, NULL);
+      goto out;
+    }
+  r = 0;
+out:
+  dn_nl_close (&nl);
+  return r;
+}
+
+int
+net_attach_container_side (const struct net_attach *a, dn_error_t *err)
+{
+  struct dn_nl nl;
+  if (dn_nl_open (&nl, err) < 0)
+    return -1;
+  int r = -1;
+  struct dn_nl_link_settings s = { .mac = a->has_mac ? a->mac : NULL, .mtu = a->mtu, .up = 1 };
+  if (dn_nl_link_set (&nl, a->ifname, &s, err) < 0)
+    goto out;
+  if (dn_nl_addr_add (&nl, a->ifname, AF_INET, &a->addr, a->prefix, err) < 0)
+    goto out;
+  if (a->has_gateway && dn_nl_route_add_default (&nl, AF_INET, &a->gateway, err) < 0)
+    goto out;
+  r = 0;
+out:
+  dn_nl_close (&nl);
+  return r;
+}
+
+void
+net_attach_remove (const struct net_attach *a)
+{
+  struct dn_nl nl;
+  if (dn_nl_open (&nl, NULL) < 0)
+    return;
+  dn_nl_link_del (&nl, a->host, NULL);
+  dn_nl_close (&nl);
+}
