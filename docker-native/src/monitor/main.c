@@ -43,7 +43,8 @@
  *                       or bind left at PATH by a killed monitor is replaced.
  *   --net-attach SPEC   with --netns, one interface of the container (repeatable):
  *                       bridge=BR,host=VETH,ifname=IF,addr=A.B.C.D/N[,gateway=IP][,mac=MAC][,mtu=N]
- *                       a veth pair whose host end VETH joins bridge BR (which must exist) and
+ *                       [,bridge-addr=A.B.C.D/N] (BR made if missing, with that address, up)
+ *                       a veth pair whose host end VETH joins bridge BR and
  *                       whose other end is IF in the namespace, up, with the address, MAC and,
  *                       with a gateway, the default route. VETH is deleted with the namespace.
  *   --exec-process FILE exec mode: FILE is an OCI process object for `runtime exec --process`;

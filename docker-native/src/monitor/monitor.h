@@ -30,6 +30,9 @@ struct net_attach
   unsigned char mac[6];
   bool has_mac;
   int mtu; /* 0: the kernel's default */
+  struct in_addr bridge_addr; /* with has_bridge_addr: make BR if missing, with this address */
+  int bridge_prefix;
+  bool has_bridge_addr;
 };
 
 struct monitor_options

@@ -1,8 +1,11 @@
 /* --net-attach SPEC: one network interface of the container, as
  *   bridge=BR,host=VETH,ifname=eth0,addr=172.29.0.5/16[,gateway=172.29.0.1][,mac=02:42:..][,mtu=1500]
+ *   [,bridge-addr=172.29.0.1/16]
  * The host end of a veth pair joins bridge BR; the other end appears in the
  * container's namespace as IFNAME with the address, the MAC, and, when a
- * gateway is given, the default route. */
+ * gateway is given, the default route. With bridge-addr, BR is first made if
+ * missing, given that address and brought up, so the engine's default bridge
+ * exists from the first container on without a process of its own. */
 #include "monitor.h"
 #include "cleanup.h"
 #include "netlink.h"
@@ -65,6 +68,20 @@ net_attach_parse (const char *spec, struct net_attach *a, dn_error_t *err)
           a->prefix = (int) prefix;
           a->has_addr = true;
         }
+      else if (strcmp (k, "bridge-addr") == 0)
+        {
+          cleanup_free char *ip = xstrdup (v);
+          char *slash = strchr (ip, '/');
+          char *end = NULL;
+          long prefix = slash ? strtol (slash + 1, &end, 10) : -1;
+          if (!slash || *end || prefix < 1 || prefix > 30)
+            return dn_make_error (err, 0, "--net-attach: `%s` is not an IPv4 address/prefix", v);
+          *slash = '\0';
+          if (inet_pton (AF_INET, ip, &a->bridge_addr) != 1)
+            return dn_make_error (err, 0, "--net-attach: `%s` is not an IPv4 address/prefix", v);
+          a->bridge_prefix = (int) prefix;
+          a->has_bridge_addr = true;
+        }
       else if (strcmp (k, "gateway") == 0)
         {
           if (inet_pton (AF_INET, v, &a->gateway) != 1)
@@ -100,6 +117,14 @@ net_attach_host_side (const struct net_attach *a, int container_netns_fd, dn_err
   if (dn_nl_open (&nl, err) < 0)
     return -1;
   int r = -1;
+  if (a->has_bridge_addr)
+    {
+      struct dn_nl_link_settings up = { .up = 1 };
+      if (dn_nl_bridge_add (&nl, a->bridge, err) < 0
+          || dn_nl_addr_add (&nl, a->bridge, AF_INET, &a->bridge_addr, a->bridge_prefix, err) < 0
+          || dn_nl_link_set (&nl, a->bridge, &up, err) < 0)
+        goto out;
+    }
   int bridge = dn_nl_link_index (&nl, a->bridge, err);
   if (bridge < 0)
     goto out;

@@ -153,3 +153,30 @@ def test_bad_net_attach_specs_are_refused(monitor, tmp_path, spec, message):
     assert r.returncode == 2, r.stderr
     assert message in r.stderr
     assert not os.path.lexists(path)
+
+
+def test_bridge_addr_makes_the_bridge_the_first_time(monitor, tmp_path):
+    n = random.randint(1, 250)
+    name, net = f"btmk{n}", f"10.96.{n}"
+    ip("link", "del", name, check=False)
+    listener = socket.create_server(("0.0.0.0", 0))
+    port = listener.getsockname()[1]
+    try:
+        for i in (2, 3):  # the second launch finds the bridge and its address already there
+            path = str(tmp_path / f"netns{i}")
+            spec = (f"bridge={name},host=vt{n}x{i},ifname=eth0,addr={net}.{i}/24,gateway={net}.1,"
+                    f"bridge-addr={net}.1/24")
+            m = monitor(["sh", "-c", f"echo from-{i} | nc {net}.1 {port}"], ["--netns", path, "--net-attach", spec],
+                        join_netns(path))
+            m.launch()
+            m.start()
+            conn, _ = listener.accept()
+            with conn:
+                assert conn.recv(100) == f"from-{i}\n".encode()
+            assert m.wait_exit()["exitCode"] == 0, m.text("stderr")
+        out = ip("-4", "-o", "addr", "show", name).stdout
+        assert f"inet {net}.1/24" in out
+        assert "UP" in ip("link", "show", name).stdout
+    finally:
+        listener.close()
+        ip("link", "del", name, check=False)
