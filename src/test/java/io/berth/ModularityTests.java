@@ -39,7 +39,7 @@ class ModularityTests {
 	 * interface that the higher one implements (as {@code image.ImageUsage} is implemented by containers).
 	 */
 	private static final List<List<String>> TIERS = List.of(List.of("api"), List.of("system"), List.of("container"),
-			List.of("image", "volume"), List.of("content", "events", "logs", "stats", "runtime"),
+			List.of("image", "volume", "network"), List.of("content", "events", "logs", "stats", "runtime"),
 			List.of("host", "paths", "error", "persistence"));
 
 	@ArchTest

@@ -11,6 +11,7 @@ import java.util.Set;
 
 import io.berth.host.HostInfo;
 import io.berth.image.ResolvedImage;
+import io.berth.network.NetworkAttachment;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.stereotype.Component;
@@ -37,7 +38,9 @@ class BundleWriter {
 		return CreateRequestParser.hostSettings(c.getHostConfig());
 	}
 
-	void write(Container c, ContainerFiles files, ResolvedImage image, ContainerSpec.HostSettings host) {
+	/** Writes the bundle; {@code net} is the container's bridge interface, or null for none, host and none modes. */
+	void write(Container c, ContainerFiles files, ResolvedImage image, ContainerSpec.HostSettings host,
+			NetworkAttachment net) {
 		Map<String, Object> config = this.containers.config(c);
 		String hostname = (String) config.get("Hostname");
 		String domain = (String) config.getOrDefault("Domainname", "");
@@ -51,7 +54,8 @@ class BundleWriter {
 			}
 			Files.writeString(files.hostname(), hostname + "\n");
 			Files.writeString(files.hosts(), "127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n"
-					+ "fe00::0\tip6-localnet\nff00::0\tip6-mcastprefix\nff02::1\tip6-allnodes\nff02::2\tip6-allrouters\n");
+					+ "fe00::0\tip6-localnet\nff00::0\tip6-mcastprefix\nff02::1\tip6-allnodes\nff02::2\tip6-allrouters\n"
+					+ ((net != null) ? net.address() + "\t" + hostname + "\n" : ""));
 			Files.writeString(files.resolvConf(), resolvConf());
 		}
 		catch (IOException ex) {

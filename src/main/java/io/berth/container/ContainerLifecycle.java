@@ -26,6 +26,8 @@ import io.berth.error.ConflictException;
 import io.berth.error.NotModifiedException;
 import io.berth.error.SystemException;
 import io.berth.image.ResolvedImage;
+import io.berth.network.NetworkAttachment;
+import io.berth.network.NetworkService;
 import io.berth.paths.EnginePaths;
 import io.berth.runtime.ExitRecord;
 import io.berth.runtime.MonitorClient;
@@ -62,6 +64,8 @@ public class ContainerLifecycle {
 
 	private final BundleWriter bundles;
 
+	private final NetworkService networks;
+
 	private final Map<String, LiveState> live = new ConcurrentHashMap<>();
 
 	private final Map<String, Object> locks = new ConcurrentHashMap<>();
@@ -75,7 +79,8 @@ public class ContainerLifecycle {
 	private final JsonMapper json = JsonMapper.builder().build();
 
 	ContainerLifecycle(ContainerService containers, MonitorClient monitors, RuntimeClient runtime, EnginePaths paths,
-			BundleWriter bundles) {
+			BundleWriter bundles, NetworkService networks) {
+		this.networks = networks;
 		this.containers = containers;
 		this.monitors = monitors;
 		this.runtime = runtime;
@@ -128,12 +133,15 @@ public class ContainerLifecycle {
 		boolean openStdin = Boolean.TRUE.equals(this.containers.config(c).get("OpenStdin"));
 		boolean stdinOnce = Boolean.TRUE.equals(this.containers.config(c).get("StdinOnce"));
 		Path socket = this.monitors.socketOf(c.getId());
+		NetworkAttachment net = host.networkMode().equals(NetworkService.BRIDGE) ? this.networks.attach(c.getId())
+				: null;
 		int pid;
 		try {
-			this.bundles.write(c, files, image, host);
+			this.bundles.write(c, files, image, host, net);
 			pid = this.monitors.launch(new MonitorSpec(c.getId(), files.bundle(), files.log(), files.exitFile(), socket,
 					tty, openStdin, stdinOnce, image.layerDirs(), files.upper(), files.work(),
-					host.networkMode().equals("host") ? null : files.netns()));
+					host.networkMode().equals("host") ? null : files.netns(),
+					(net != null) ? List.of(net.monitorSpec()) : List.of()));
 		}
 		catch (RuntimeCommandException ex) {
 			c.failedToStart(ex.getMessage(), 127);
@@ -607,6 +615,7 @@ public class ContainerLifecycle {
 			throw new UncheckedIOException("cannot remove " + files.dir(), ex);
 		}
 		this.containers.delete(c);
+		this.networks.release(c.getId());
 		this.containers.events().publish(c, "destroy");
 		// Only once the record is gone: a volume still counted as used by this container would be kept.
 		if (removeVolumes && this.containers.volumeMounts() != null) {

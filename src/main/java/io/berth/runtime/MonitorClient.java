@@ -65,6 +65,9 @@ public class MonitorClient {
 		}
 		if (spec.netns() != null) {
 			cmd.addAll(List.of("--netns", spec.netns().toString()));
+			for (String attach : spec.netAttach()) {
+				cmd.addAll(List.of("--net-attach", attach));
+			}
 		}
 		ProcessRunner.Output out = run(cmd);
 		try {

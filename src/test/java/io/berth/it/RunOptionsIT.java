@@ -214,7 +214,7 @@ class RunOptionsIT extends BusyboxDaemonSupport {
 	}
 
 	@Test
-	void defaultNetworkIsAPrivateNamespaceWithLoopbackUp() throws Exception {
+	void defaultNetworkIsAPrivateNamespaceWithLoopbackAndTheBridgesInterface() throws Exception {
 		DockerCli.Result r = docker("run", "--rm", "busybox", "sh", "-c",
 				"readlink /proc/self/ns/net; ip link show lo; cat /proc/net/dev")
 			.assertOk();
@@ -222,7 +222,7 @@ class RunOptionsIT extends BusyboxDaemonSupport {
 		List<String> lines = r.out().lines().toList();
 		assertThat(lines.get(0)).startsWith("net:[").isNotEqualTo(hostNs);
 		assertThat(lines.get(1)).contains("lo:").containsPattern("<LOOPBACK,UP[,>]");
-		assertThat(interfaces(r.out())).containsExactly("lo");
+		assertThat(interfaces(r.out())).containsExactlyInAnyOrder("lo", "eth0");
 	}
 
 	/** The interface names in a {@code /proc/net/dev} listing (lines of the form {@code "  name: counters"}). */

@@ -12,6 +12,8 @@ import io.berth.container.ContainerService;
 import io.berth.container.ContainerState;
 import io.berth.container.ContainerStatus;
 import io.berth.container.MountPlan;
+import io.berth.network.NetworkAttachment;
+import io.berth.network.NetworkService;
 import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -29,9 +31,12 @@ class ContainerViews {
 
 	private final JsonMapper json = JsonMapper.builder().build();
 
-	ContainerViews(ContainerService containers, ContainerLifecycle lifecycle) {
+	private final NetworkService networks;
+
+	ContainerViews(ContainerService containers, ContainerLifecycle lifecycle, NetworkService networks) {
 		this.containers = containers;
 		this.lifecycle = lifecycle;
+		this.networks = networks;
 	}
 
 	Map<String, Object> summary(Container c) {
@@ -98,18 +103,52 @@ class ContainerViews {
 		m.put("GraphDriver", Map.of("Name", "overlay2", "Data", Map.of()));
 		m.put("Mounts", mounts(c));
 		m.put("Config", this.containers.config(c));
+		m.put("NetworkSettings", networkSettings(c));
+		return m;
+	}
+
+	/**
+	 * Docker's NetworkSettings: a container on the bridge shows its address while it runs, and the network's entry
+	 * (without an address) when it does not; none and host modes have an entry of that name.
+	 */
+	private Map<String, Object> networkSettings(Container c) {
+		boolean running = c.getState() == ContainerState.RUNNING || c.getState() == ContainerState.PAUSED;
+		String mode = networkMode(c);
+		String name = mode.equals("default") ? NetworkService.BRIDGE : mode;
+		NetworkAttachment a = (running && name.equals(NetworkService.BRIDGE))
+				? this.networks.attachment(c.getId()).orElse(null) : null;
+		Map<String, Object> endpoint = new LinkedHashMap<>();
+		endpoint.put("IPAMConfig", null);
+		endpoint.put("Links", null);
+		endpoint.put("Aliases", null);
+		endpoint.put("NetworkID", name.equals(NetworkService.BRIDGE) ? this.networks.bridgeNetworkId() : "");
+		endpoint.put("EndpointID", (a != null) ? c.getId() : "");
+		endpoint.put("Gateway", (a != null) ? a.gateway() : "");
+		endpoint.put("IPAddress", (a != null) ? a.address() : "");
+		endpoint.put("IPPrefixLen", (a != null) ? a.prefix() : 0);
+		endpoint.put("IPv6Gateway", "");
+		endpoint.put("GlobalIPv6Address", "");
+		endpoint.put("GlobalIPv6PrefixLen", 0);
+		endpoint.put("MacAddress", (a != null) ? a.mac() : "");
+		endpoint.put("DriverOpts", null);
 		Map<String, Object> net = new LinkedHashMap<>();
 		net.put("Bridge", "");
 		net.put("SandboxID", "");
 		net.put("HairpinMode", false);
+		net.put("LinkLocalIPv6Address", "");
+		net.put("LinkLocalIPv6PrefixLen", 0);
 		net.put("Ports", Map.of());
 		net.put("SandboxKey", "");
-		net.put("IPAddress", "");
-		net.put("Gateway", "");
-		net.put("MacAddress", "");
-		net.put("Networks", Map.of());
-		m.put("NetworkSettings", net);
-		return m;
+		net.put("EndpointID", endpoint.get("EndpointID"));
+		net.put("Gateway", endpoint.get("Gateway"));
+		net.put("GlobalIPv6Address", "");
+		net.put("GlobalIPv6PrefixLen", 0);
+		net.put("IPAddress", endpoint.get("IPAddress"));
+		net.put("IPPrefixLen", endpoint.get("IPPrefixLen"));
+		net.put("IPv6Gateway", "");
+		net.put("MacAddress", endpoint.get("MacAddress"));
+		net.put("Networks", Map.of(name, endpoint));
+		return net;
 	}
 
 	private String networkMode(Container c) {

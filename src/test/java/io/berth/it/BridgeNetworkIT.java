@@ -1,0 +1,135 @@
+package io.berth.it;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The default bridge network through the real docker CLI: each container gets a veth into the daemon's bridge, an
+ * address from its subnet, a default route through the bridge, and is reachable from the host and from other
+ * containers; its veth goes when it does. Traffic goes only between the host and these containers.
+ */
+class BridgeNetworkIT extends BusyboxDaemonSupport {
+
+	private static final String BRIDGE = "berthit0";
+
+	private static final String NET = "10.77.0";
+
+	@Override
+	protected String[] daemonArgs() {
+		// A bridge and subnet of this test's own, so it neither meets nor leaves anything on the default berth0.
+		return new String[] { "--berth.network.bridge-name=" + BRIDGE,
+				"--berth.network.bridge-subnet=" + NET + ".0/24" };
+	}
+
+	@AfterAll
+	void removeBridge() throws Exception {
+		run("ip", "link", "del", BRIDGE);
+	}
+
+	@Test
+	void aContainerOnTheDefaultBridgeHasAnAddressARouteAndItsNameInHosts() {
+		DockerCli.Result r = docker("run", "--rm", "--hostname", "web1", "busybox", "sh", "-c",
+				"ip -4 -o addr show eth0; ip route; cat /sys/class/net/eth0/address; grep web1 /etc/hosts")
+			.assertOk();
+		List<String> lines = r.out().lines().map(String::strip).toList();
+		assertThat(lines.get(0)).containsPattern("eth0\\s+inet " + NET.replace(".", "\\.") + "\\.\\d+/24");
+		String address = lines.get(0).replaceAll(".*inet ([0-9.]+)/24.*", "$1");
+		assertThat(lines).contains("default via " + NET + ".1 dev eth0");
+		String[] octets = address.split("\\.");
+		assertThat(lines).contains(String.format("02:42:%02x:%02x:%02x:%02x", Integer.parseInt(octets[0]),
+				Integer.parseInt(octets[1]), Integer.parseInt(octets[2]), Integer.parseInt(octets[3])));
+		assertThat(lines).contains(address + "\tweb1");
+	}
+
+	@Test
+	void inspectShowsTheAddressWhileRunningAndItIsReachableFromTheHostAndFromAnotherContainer() throws Exception {
+		docker("run", "-d", "--name", "server", "busybox", "sh", "-c",
+				"while true; do echo hello-from-server | nc -l -p 8080; done")
+			.assertOk();
+		String address = inspect("server", "{{.NetworkSettings.IPAddress}}");
+		assertThat(address).startsWith(NET + ".");
+		assertThat(inspect("server", "{{.NetworkSettings.Gateway}} {{.NetworkSettings.IPPrefixLen}}"))
+			.isEqualTo(NET + ".1 24");
+		assertThat(inspect("server", "{{(index .NetworkSettings.Networks \"bridge\").IPAddress}}"))
+			.isEqualTo(address);
+
+		assertThat(readLine(address, 8080)).isEqualTo("hello-from-server");
+		DockerCli.Result client = docker("run", "--rm", "busybox", "nc", address, "8080").assertOk();
+		assertThat(client.out()).isEqualTo("hello-from-server\n");
+
+		docker("stop", "-t", "1", "server").assertOk();
+		assertThat(inspect("server", "{{.NetworkSettings.IPAddress}}")).isEmpty();
+		docker("start", "server").assertOk();
+		assertThat(inspect("server", "{{.NetworkSettings.IPAddress}}")).as("the address is kept until removal")
+			.isEqualTo(address);
+		docker("rm", "-f", "server").assertOk();
+	}
+
+	@Test
+	void containersGetDifferentAddressesAndTheirVethsGoWithThem() throws Exception {
+		List<String> before = berthVeths();
+		docker("run", "-d", "--name", "first", "busybox", "sleep", "60").assertOk();
+		docker("run", "-d", "--name", "second", "busybox", "sleep", "60").assertOk();
+		String a = inspect("first", "{{.NetworkSettings.IPAddress}}");
+		String b = inspect("second", "{{.NetworkSettings.IPAddress}}");
+		assertThat(a).startsWith(NET + ".").isNotEqualTo(b);
+		assertThat(b).startsWith(NET + ".");
+		List<String> during = berthVeths();
+		assertThat(during).hasSize(before.size() + 2);
+		for (String veth : during) {
+			if (!before.contains(veth)) {
+				assertThat(run("ip", "link", "show", veth)).contains("master " + BRIDGE);
+			}
+		}
+		docker("rm", "-f", "first", "second").assertOk();
+		assertThat(berthVeths()).isEqualTo(before);
+	}
+
+	@Test
+	void networkNoneAndHostGetNoVeth() throws Exception {
+		List<String> before = berthVeths();
+		DockerCli.Result none = docker("run", "--rm", "--network", "none", "busybox", "ls", "/sys/class/net")
+			.assertOk();
+		assertThat(none.out()).isEqualTo("lo\n");
+		docker("run", "-d", "--name", "hosted", "--network", "host", "busybox", "sleep", "60").assertOk();
+		assertThat(berthVeths()).isEqualTo(before);
+		assertThat(inspect("hosted", "{{.NetworkSettings.IPAddress}}")).isEmpty();
+		docker("rm", "-f", "hosted").assertOk();
+	}
+
+	/** The host ends of Berth's veths: {@code vb} and eleven hex digits of a container ID. */
+	private static List<String> berthVeths() throws Exception {
+		return run("ip", "-o", "link", "show", "type", "veth").lines()
+			.map((l) -> l.split(":")[1].strip().split("@")[0])
+			.filter((n) -> n.matches("vb[0-9a-f]{11}"))
+			.sorted()
+			.toList();
+	}
+
+	private static String readLine(String address, int port) throws IOException {
+		try (Socket s = new Socket()) {
+			s.connect(new InetSocketAddress(address, port), 5000);
+			s.setSoTimeout(5000);
+			return new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.UTF_8)).readLine();
+		}
+	}
+
+	private static String run(String... command) throws Exception {
+		Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+		String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+		p.waitFor(30, TimeUnit.SECONDS);
+		return out;
+	}
+
+}
