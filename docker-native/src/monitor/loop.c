@@ -80,6 +80,7 @@ finish (struct monitor *m)
     runtime_delete (m);
   /* After the delete, so no process of the container still uses them (MNT_DETACH covers stragglers). */
   overlay_unmount (m);
+  ports_close (m);
   netns_remove (m);
   attach_unlink (m);
   /* Last, so an engine that sees the exit file may reuse the id and socket at once. */

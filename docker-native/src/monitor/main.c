@@ -47,6 +47,10 @@
  *                       a veth pair whose host end VETH joins bridge BR and
  *                       whose other end is IF in the namespace, up, with the address, MAC and,
  *                       with a gateway, the default route. VETH is deleted with the namespace.
+ *   --publish tcp:HOST_IP:HOST_PORT:CONTAINER_IP:CONTAINER_PORT
+ *                       (repeatable) bind HOST_IP:HOST_PORT before the container is made (a
+ *                       port in use fails the launch: "Bind for IP:PORT failed: ...") and relay
+ *                       each connection to CONTAINER_IP:CONTAINER_PORT until the container ends
  *   --exec-process FILE exec mode: FILE is an OCI process object for `runtime exec --process`;
  *                       --bundle, --overlay-* and --netns are refused with it (exit 2)
  *   Relative paths are taken from the launcher's cwd; the monitor itself runs in "/".
@@ -160,7 +164,7 @@ usage (FILE *f)
               "                     --log FILE --exit-file FILE --socket PATH [--pid-file FILE]\n"
               "                     [--terminal] [--stdin] [--stdin-once] [--start]\n"
               "                     [--overlay-lower DIR[:DIR...] --overlay-upper DIR --overlay-work DIR]\n"
-              "                     [--netns PATH] [--net-attach SPEC]...\n"
+              "                     [--netns PATH] [--net-attach SPEC]... [--publish SPEC]...\n"
               "       berth-monitor --exec-process FILE --runtime PATH [--runtime-root DIR] --id ID\n"
               "                     [--log FILE] --exit-file FILE --socket PATH [--pid-file FILE]\n"
               "                     [--terminal] [--stdin] [--stdin-once] [--start]\n");
@@ -252,6 +256,7 @@ parse_args (int argc, char **argv, struct monitor_options *o)
     OPT_OVERLAY_WORK,
     OPT_NETNS,
     OPT_NET_ATTACH,
+    OPT_PUBLISH,
     OPT_EXEC_PROCESS,
     OPT_HELP
   };
@@ -273,6 +278,7 @@ parse_args (int argc, char **argv, struct monitor_options *o)
     { "overlay-work", required_argument, NULL, OPT_OVERLAY_WORK },
     { "netns", required_argument, NULL, OPT_NETNS },
     { "net-attach", required_argument, NULL, OPT_NET_ATTACH },
+    { "publish", required_argument, NULL, OPT_PUBLISH },
     { "exec-process", required_argument, NULL, OPT_EXEC_PROCESS },
     { "help", no_argument, NULL, OPT_HELP },
     { NULL, 0, NULL, 0 },
@@ -341,6 +347,18 @@ parse_args (int argc, char **argv, struct monitor_options *o)
                 return -1;
               }
             o->n_attach++;
+          }
+          break;
+        case OPT_PUBLISH:
+          {
+            dn_error_t perr = NULL;
+            o->publish = xrealloc (o->publish, (o->n_publish + 1) * sizeof *o->publish);
+            if (port_parse (optarg, &o->publish[o->n_publish], &perr) < 0)
+              {
+                dn_error_print ("berth-monitor", &perr);
+                return -1;
+              }
+            o->n_publish++;
           }
           break;
         case OPT_EXEC_PROCESS:
@@ -413,7 +431,8 @@ setup (struct monitor *m, dn_error_t *err)
     return dn_make_error (err, errno, "remove stale exit file `%s`", m->opt.exit_file);
   if (log_open (m, err) < 0 || loop_init (m, err) < 0 || attach_listen (m, err) < 0)
     return -1;
-  if (netns_create (m, err) < 0 || overlay_mount (m, err) < 0 || stdio_prepare (m, err) < 0)
+  if (ports_listen (m, err) < 0 || netns_create (m, err) < 0 || overlay_mount (m, err) < 0
+      || stdio_prepare (m, err) < 0)
     return -1;
   /* In exec mode the launch is the start: it waits for --start or START. */
   if (m->opt.exec_process == NULL)
@@ -439,6 +458,7 @@ monitor_run (struct monitor_options *opt, int sync_fd)
       if (m->pid > 0)
         runtime_abandon (m);
       overlay_unmount (m);
+      ports_close (m);
       netns_remove (m);
       attach_unlink (m);
       daemon_report_error (sync_fd, &err);

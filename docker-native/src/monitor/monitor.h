@@ -35,6 +35,29 @@ struct net_attach
   bool has_bridge_addr;
 };
 
+struct watch;
+struct monitor;
+typedef void (*watch_cb) (struct monitor *m, struct watch *w, uint32_t events);
+
+/* One fd in the epoll set; fd is -1 once closed. */
+struct watch
+{
+  int fd;
+  uint32_t events; /* the mask registered, 0 when not registered */
+  bool registered;
+  watch_cb cb;
+};
+
+/* One --publish: a host port relayed to the container. */
+struct port_publish
+{
+  struct in_addr host_ip;
+  uint16_t host_port;
+  struct in_addr container_ip;
+  uint16_t container_port;
+  struct watch listen;
+};
+
 struct monitor_options
 {
   char *runtime;      /* absolute, or a bare name looked up in PATH */
@@ -55,22 +78,11 @@ struct monitor_options
   char *netns; /* where to bind the private network namespace; NULL: none */
   struct net_attach *attach; /* --net-attach, in order */
   size_t n_attach;
+  struct port_publish *publish; /* --publish */
+  size_t n_publish;
   char *exec_process; /* exec mode: the OCI process file for `runtime exec`; NULL: container mode */
 };
 
-struct monitor;
-struct watch;
-
-typedef void (*watch_cb) (struct monitor *m, struct watch *w, uint32_t events);
-
-/* One fd in the epoll set; fd is -1 once closed. */
-struct watch
-{
-  int fd;
-  uint32_t events; /* the mask registered, 0 when not registered */
-  bool registered;
-  watch_cb cb;
-};
 
 struct client;
 
@@ -173,6 +185,11 @@ int net_attach_parse (const char *spec, struct net_attach *a, dn_error_t *err);
 int net_attach_host_side (const struct net_attach *a, int container_netns_fd, dn_error_t *err);
 int net_attach_container_side (const struct net_attach *a, dn_error_t *err);
 void net_attach_remove (const struct net_attach *a);
+
+/* portproxy.c: the userland proxy of --publish ports. */
+int port_parse (const char *spec, struct port_publish *p, dn_error_t *err);
+int ports_listen (struct monitor *m, dn_error_t *err);
+void ports_close (struct monitor *m);
 
 /* stdio.c */
 /* Makes the pipes (none with --terminal), so stdin can be queued before the launch. */

@@ -62,6 +62,7 @@ import random
 import socket
 import subprocess
 import threading
+import time
 
 import pytest
 
@@ -180,3 +181,76 @@ def test_bridge_addr_makes_the_bridge_the_first_time(monitor, tmp_path):
     finally:
         listener.close()
         ip("link", "del", name, check=False)
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def test_published_port_relays_connections_both_ways(monitor, tmp_path, bridge):
+    name, net = bridge
+    n = random.randint(0, 99999)
+    path = str(tmp_path / "netns")
+    port = free_port()
+    spec = f"bridge={name},host=vp{n},ifname=eth0,addr={net}.2/24,gateway={net}.1"
+    # An echo server that upper-cases, so the reply proves both directions and the half-close.
+    script = "nc -l -p 80 -e tr a-z A-Z"
+    m = monitor(["sh", "-c", script], ["--netns", path, "--net-attach", spec,
+                                       "--publish", f"tcp:127.0.0.1:{port}:{net}.2:80"], join_netns(path))
+    m.launch()
+    # Held before the container runs: nobody else can take the port.
+    with pytest.raises(OSError):
+        socket.create_server(("127.0.0.1", port))
+    m.start()
+    payload = b"hello through the proxy\n" * 5000
+    reply = b""
+    for _ in range(50):
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=5) as c:
+                c.sendall(payload)
+                c.shutdown(socket.SHUT_WR)
+                while chunk := c.recv(65536):
+                    reply += chunk
+            if reply:
+                break
+        except OSError:
+            pass
+        time.sleep(0.1)  # nc in the container may not listen yet
+    assert reply == payload.upper()
+    assert m.wait_exit()["exitCode"] == 0, m.text("stderr")
+    # The port is free again once the container is gone.
+    socket.create_server(("127.0.0.1", port)).close()
+
+
+def test_publishing_a_port_in_use_fails_the_launch_and_leaves_nothing(monitor, tmp_path, bridge):
+    name, net = bridge
+    n = random.randint(0, 99999)
+    path = str(tmp_path / "netns")
+    taken = socket.create_server(("127.0.0.1", 0))
+    port = taken.getsockname()[1]
+    spec = f"bridge={name},host=vq{n},ifname=eth0,addr={net}.3/24"
+    m = monitor(["true"], ["--netns", path, "--net-attach", spec, "--publish", f"tcp:127.0.0.1:{port}:{net}.3:80",
+                           "--start"], join_netns(path))
+    r = m.launch(check=False)
+    taken.close()
+    assert r.returncode == 1, r.stderr
+    assert f"Bind for 127.0.0.1:{port} failed" in r.stderr and "in use" in r.stderr
+    assert not link_exists(f"vq{n}")
+    assert not os.path.lexists(path)
+    assert m.runtime.state(m.id) is None
+
+
+@pytest.mark.parametrize("spec, message", [
+    ("udp:127.0.0.1:80:10.0.0.2:80", "is not tcp:"),
+    ("tcp:127.0.0.1:0:10.0.0.2:80", "invalid host port"),
+    ("tcp:127.0.0.1:80:10.0.0.2:70000", "invalid container port"),
+    ("tcp:localhost:80:10.0.0.2:80", "IPv4"),
+    ("tcp:127.0.0.1:80:10.0.0.2", "is not tcp:"),
+])
+def test_bad_publish_specs_are_refused(monitor, tmp_path, spec, message):
+    m = monitor(["true"], ["--publish", spec])
+    r = m.launch(check=False)
+    assert r.returncode == 2, r.stderr
+    assert message in r.stderr
