@@ -48,6 +48,10 @@ public class Container {
 	@Enumerated(EnumType.STRING)
 	private ContainerState state;
 
+	/** The ports published while it runs ({@link PublishedPort}s) as a JSON array; null when it does not. */
+	@Lob
+	private String publishedPorts;
+
 	private int pid;
 
 	private int exitCode;
@@ -159,7 +163,12 @@ public class Container {
 		this.name = newName;
 	}
 
-	void started(int pid, Instant at) {
+	String getPublishedPorts() {
+		return this.publishedPorts;
+	}
+
+	void started(int pid, Instant at, String publishedPorts) {
+		this.publishedPorts = publishedPorts;
 		this.state = ContainerState.RUNNING;
 		this.pid = pid;
 		this.startedAt = at;
@@ -170,6 +179,7 @@ public class Container {
 	}
 
 	void failedToStart(String message, int exitCode) {
+		this.publishedPorts = null;
 		this.state = (this.startedAt == null) ? ContainerState.CREATED : ContainerState.EXITED;
 		this.error = message;
 		this.exitCode = exitCode;
@@ -177,6 +187,7 @@ public class Container {
 	}
 
 	void exited(int exitCode, boolean oomKilled, Instant at) {
+		this.publishedPorts = null;
 		this.state = ContainerState.EXITED;
 		this.pid = 0;
 		this.exitCode = exitCode;

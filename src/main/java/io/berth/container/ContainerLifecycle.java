@@ -66,6 +66,8 @@ public class ContainerLifecycle {
 
 	private final NetworkService networks;
 
+	private final PortPublisher ports;
+
 	private final Map<String, LiveState> live = new ConcurrentHashMap<>();
 
 	private final Map<String, Object> locks = new ConcurrentHashMap<>();
@@ -79,8 +81,9 @@ public class ContainerLifecycle {
 	private final JsonMapper json = JsonMapper.builder().build();
 
 	ContainerLifecycle(ContainerService containers, MonitorClient monitors, RuntimeClient runtime, EnginePaths paths,
-			BundleWriter bundles, NetworkService networks) {
+			BundleWriter bundles, NetworkService networks, PortPublisher ports) {
 		this.networks = networks;
+		this.ports = ports;
 		this.containers = containers;
 		this.monitors = monitors;
 		this.runtime = runtime;
@@ -135,13 +138,18 @@ public class ContainerLifecycle {
 		Path socket = this.monitors.socketOf(c.getId());
 		NetworkAttachment net = host.networkMode().equals(NetworkService.BRIDGE) ? this.networks.attach(c.getId())
 				: null;
+		List<PublishedPort> ports = this.ports.resolve(host, this.containers.config(c));
+		List<String> netArgs = new ArrayList<>();
+		if (net != null) {
+			netArgs.add(net.monitorSpec());
+		}
 		int pid;
 		try {
 			this.bundles.write(c, files, image, host, net);
 			pid = this.monitors.launch(new MonitorSpec(c.getId(), files.bundle(), files.log(), files.exitFile(), socket,
 					tty, openStdin, stdinOnce, image.layerDirs(), files.upper(), files.work(),
-					host.networkMode().equals("host") ? null : files.netns(),
-					(net != null) ? List.of(net.monitorSpec()) : List.of()));
+					host.networkMode().equals("host") ? null : files.netns(), netArgs,
+					ports.stream().map((p) -> p.monitorSpec(net.address())).toList()));
 		}
 		catch (RuntimeCommandException ex) {
 			c.failedToStart(ex.getMessage(), 127);
@@ -158,7 +166,7 @@ public class ContainerLifecycle {
 			this.containers.save(c);
 			throw new SystemException("failed to start the container: " + ex.getMessage(), ex);
 		}
-		c.started(pid, Instant.now());
+		c.started(pid, Instant.now(), PortPublisher.toJson(ports));
 		this.containers.save(c);
 		this.containers.events().publish(c, "start");
 		watch(c.getId(), socket);

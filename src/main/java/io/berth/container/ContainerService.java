@@ -280,4 +280,14 @@ public class ContainerService implements ImageUsage, VolumeUsage {
 		return imageLookup();
 	}
 
+	/** The ports the container publishes while it runs; empty when it does not run or publishes none. */
+	public List<PublishedPort> publishedPorts(Container c) {
+		return PortPublisher.fromJson(c.getPublishedPorts());
+	}
+
+	/** The {@code 80/tcp} keys of the ports the container's config exposes. */
+	public java.util.Set<String> exposedPorts(Container c) {
+		return PortPublisher.exposedPorts(config(c));
+	}
+
 }

@@ -29,7 +29,8 @@ public record ContainerSpec(String image, List<String> entrypoint, List<String> 
 			long nanoCpus, long cpuShares, long cpuQuota, long cpuPeriod, String cpusetCpus, long pidsLimit,
 			List<Ulimit> ulimits, List<String> capAdd, List<String> capDrop, boolean privileged,
 			boolean readonlyRootfs, String networkMode, RestartPolicy restartPolicy, boolean autoRemove,
-			List<Integer> consoleSize, long shmSize, int oomScoreAdj, List<String> securityOpt) {
+			List<Integer> consoleSize, long shmSize, int oomScoreAdj, List<String> securityOpt,
+			List<PortBinding> portBindings, boolean publishAllPorts) {
 
 		public HostSettings {
 			binds = (binds != null) ? List.copyOf(binds) : List.of();
@@ -42,6 +43,7 @@ public record ContainerSpec(String image, List<String> entrypoint, List<String> 
 			restartPolicy = (restartPolicy != null) ? restartPolicy : RestartPolicy.NO;
 			consoleSize = (consoleSize != null) ? List.copyOf(consoleSize) : List.of();
 			securityOpt = (securityOpt != null) ? List.copyOf(securityOpt) : List.of();
+			portBindings = (portBindings != null) ? List.copyOf(portBindings) : List.of();
 		}
 
 	}

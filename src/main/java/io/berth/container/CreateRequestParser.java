@@ -85,7 +85,8 @@ final class CreateRequestParser {
 				number(hc, "CpuQuota"), number(hc, "CpuPeriod"), text(hc, "CpusetCpus"), number(hc, "PidsLimit"),
 				ulimits, strings(hc, "CapAdd", false), strings(hc, "CapDrop", false), bool(hc, "Privileged"),
 				bool(hc, "ReadonlyRootfs"), text(hc, "NetworkMode"), restart, bool(hc, "AutoRemove"), console,
-				number(hc, "ShmSize"), (int) number(hc, "OomScoreAdj"), strings(hc, "SecurityOpt", false));
+				number(hc, "ShmSize"), (int) number(hc, "OomScoreAdj"), strings(hc, "SecurityOpt", false),
+				PortBinding.parse(hc.path("PortBindings")), bool(hc, "PublishAllPorts"));
 	}
 
 	private static String text(JsonNode n, String field) {

@@ -81,6 +81,10 @@ final class HostSettingsValidator {
 		if (!net.equals("bridge") && !net.equals("none") && !net.equals("host")) {
 			throw new InvalidParameterException("network mode " + net + " is not supported yet");
 		}
+		if (net.equals("none") && (!h.portBindings().isEmpty() || h.publishAllPorts())) {
+			throw new InvalidParameterException(
+					"conflicting options: port publishing and the container type network mode");
+		}
 	}
 
 }

@@ -68,6 +68,9 @@ public class MonitorClient {
 			for (String attach : spec.netAttach()) {
 				cmd.addAll(List.of("--net-attach", attach));
 			}
+			for (String publish : spec.publish()) {
+				cmd.addAll(List.of("--publish", publish));
+			}
 		}
 		ProcessRunner.Output out = run(cmd);
 		try {

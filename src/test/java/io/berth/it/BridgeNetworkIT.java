@@ -108,6 +108,99 @@ class BridgeNetworkIT extends BusyboxDaemonSupport {
 		docker("rm", "-f", "hosted").assertOk();
 	}
 
+	@Test
+	void publishedPortsAnswerOnTheHostAndShowInPsPortAndInspect() throws Exception {
+		int fixed = freePort();
+		docker("run", "-d", "--name", "httpd", "-p", "127.0.0.1:" + fixed + ":80", "-p", "80", "--expose", "81", "-P",
+				"busybox", "sh", "-c", "echo '<h1>berth</h1>' > /index.html; httpd -f -p 80 -h /")
+			.assertOk();
+		assertThat(httpGet(fixed)).contains("<h1>berth</h1>");
+
+		List<String> ports = docker("port", "httpd").assertOk().out().lines().toList();
+		assertThat(ports).contains("80/tcp -> 127.0.0.1:" + fixed);
+		String random = ports.stream().filter((l) -> l.startsWith("80/tcp -> 0.0.0.0:")).findFirst().orElseThrow();
+		int randomPort = Integer.parseInt(random.substring(random.lastIndexOf(':') + 1));
+		assertThat(randomPort).isNotEqualTo(fixed);
+		assertThat(httpGet(randomPort)).contains("<h1>berth</h1>");
+		// -P gave the exposed 81 a host port too; nothing listens there in the container, so a connection closes.
+		assertThat(ports).anyMatch((l) -> l.startsWith("81/tcp -> 0.0.0.0:"));
+		assertThat(docker("ps", "--format", "{{.Ports}}", "--filter", "name=httpd").assertOk().out())
+			.contains("127.0.0.1:" + fixed + "->80/tcp");
+
+		docker("rm", "-f", "httpd").assertOk();
+		try (java.net.ServerSocket again = new java.net.ServerSocket()) {
+			again.bind(new InetSocketAddress("127.0.0.1", fixed));
+		}
+	}
+
+	@Test
+	void aDaemonKilledWithSigkillFindsItsContainersStillAddressedAndPublished() throws Exception {
+		int port = freePort();
+		docker("run", "-d", "--name", "survivor", "-p", "127.0.0.1:" + port + ":80", "busybox", "sh", "-c",
+				"echo '<h1>still here</h1>' > /index.html; httpd -f -p 80 -h /")
+			.assertOk();
+		String address = inspect("survivor", "{{.NetworkSettings.IPAddress}}");
+		assertThat(httpGet(port)).contains("still here");
+
+		this.daemon.kill9();
+		// The monitor holds the port and the namespace: the container answers while the daemon is away.
+		assertThat(httpGet(port)).contains("still here");
+		this.daemon.launch();
+		assertThat(inspect("survivor", "{{.NetworkSettings.IPAddress}}")).isEqualTo(address);
+		assertThat(docker("port", "survivor", "80").assertOk().out()).isEqualTo("127.0.0.1:" + port + "\n");
+		assertThat(httpGet(address, 80)).contains("still here");
+		docker("rm", "-f", "survivor").assertOk();
+	}
+
+	@Test
+	void aHostPortInUseGivesAClearErrorAndLeavesNoVethOrListener() throws Exception {
+		List<String> before = berthVeths();
+		try (java.net.ServerSocket taken = new java.net.ServerSocket()) {
+			taken.bind(new InetSocketAddress("127.0.0.1", 0));
+			int port = taken.getLocalPort();
+			DockerCli.Result r = docker("run", "-d", "--name", "clash", "-p", "127.0.0.1:" + port + ":80", "busybox",
+					"sleep", "60");
+			assertThat(r.exitCode()).isNotZero();
+			assertThat(r.err()).contains("Bind for 127.0.0.1:" + port + " failed").contains("in use");
+		}
+		assertThat(inspect("clash", "{{.State.Status}}")).isEqualTo("created");
+		assertThat(berthVeths()).isEqualTo(before);
+		docker("rm", "clash").assertOk();
+		assertThat(docker("run", "--rm", "--network", "none", "-p", "80", "busybox", "true").exitCode()).isNotZero();
+	}
+
+	private static int freePort() throws IOException {
+		try (java.net.ServerSocket s = new java.net.ServerSocket()) {
+			s.bind(new InetSocketAddress("127.0.0.1", 0));
+			return s.getLocalPort();
+		}
+	}
+
+	private static String httpGet(int port) throws Exception {
+		return httpGet("127.0.0.1", port);
+	}
+
+	/** A plain HTTP/1.0 GET, retried while the server in the container is still starting. */
+	private static String httpGet(String host, int port) throws Exception {
+		IOException last = null;
+		for (int i = 0; i < 50; i++) {
+			try (Socket s = new Socket()) {
+				s.connect(new InetSocketAddress(host, port), 5000);
+				s.setSoTimeout(5000);
+				s.getOutputStream().write("GET / HTTP/1.0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+				String reply = new String(s.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+				if (!reply.isEmpty()) {
+					return reply;
+				}
+			}
+			catch (IOException ex) {
+				last = ex;
+			}
+			Thread.sleep(100);
+		}
+		throw new AssertionError("no HTTP answer on " + host + ":" + port, last);
+	}
+
 	/** The host ends of Berth's veths: {@code vb} and eleven hex digits of a container ID. */
 	private static List<String> berthVeths() throws Exception {
 		return run("ip", "-o", "link", "show", "type", "veth").lines()

@@ -12,6 +12,7 @@ import io.berth.container.ContainerService;
 import io.berth.container.ContainerState;
 import io.berth.container.ContainerStatus;
 import io.berth.container.MountPlan;
+import io.berth.container.PublishedPort;
 import io.berth.network.NetworkAttachment;
 import io.berth.network.NetworkService;
 import tools.jackson.core.type.TypeReference;
@@ -47,7 +48,7 @@ class ContainerViews {
 		m.put("ImageID", c.getImageId());
 		m.put("Command", String.join(" ", this.containers.args(c)));
 		m.put("Created", c.getCreated().getEpochSecond());
-		m.put("Ports", List.of());
+		m.put("Ports", portSummaries(c));
 		m.put("Labels", this.containers.config(c).getOrDefault("Labels", Map.of()));
 		m.put("State", c.getState().dockerName());
 		m.put("Status", ContainerStatus.of(c, Instant.now()));
@@ -137,7 +138,7 @@ class ContainerViews {
 		net.put("HairpinMode", false);
 		net.put("LinkLocalIPv6Address", "");
 		net.put("LinkLocalIPv6PrefixLen", 0);
-		net.put("Ports", Map.of());
+		net.put("Ports", running ? portMap(c) : Map.of());
 		net.put("SandboxKey", "");
 		net.put("EndpointID", endpoint.get("EndpointID"));
 		net.put("Gateway", endpoint.get("Gateway"));
@@ -149,6 +150,45 @@ class ContainerViews {
 		net.put("MacAddress", endpoint.get("MacAddress"));
 		net.put("Networks", Map.of(name, endpoint));
 		return net;
+	}
+
+	/** {@code docker ps}'s ports: each published one, then exposed ones that are not, as dockerd lists them. */
+	private List<Map<String, Object>> portSummaries(Container c) {
+		List<Map<String, Object>> out = new ArrayList<>();
+		java.util.Set<String> published = new java.util.HashSet<>();
+		for (PublishedPort p : this.containers.publishedPorts(c)) {
+			Map<String, Object> m = new LinkedHashMap<>();
+			m.put("IP", p.hostIp());
+			m.put("PrivatePort", p.containerPort());
+			m.put("PublicPort", p.hostPort());
+			m.put("Type", p.protocol());
+			out.add(m);
+			published.add(p.key());
+		}
+		for (String key : this.containers.exposedPorts(c)) {
+			if (!published.contains(key)) {
+				String[] parts = key.split("/");
+				out.add(Map.of("PrivatePort", Integer.parseInt(parts[0]), "Type",
+						(parts.length > 1) ? parts[1] : "tcp"));
+			}
+		}
+		return out;
+	}
+
+	/** Inspect's {@code NetworkSettings.Ports}, which {@code docker port} reads: exposed ports map to null. */
+	private Map<String, Object> portMap(Container c) {
+		Map<String, Object> out = new java.util.TreeMap<>();
+		for (String key : this.containers.exposedPorts(c)) {
+			out.put(key, null);
+		}
+		for (PublishedPort p : this.containers.publishedPorts(c)) {
+			@SuppressWarnings("unchecked")
+			List<Map<String, String>> list = (out.get(p.key()) instanceof List<?> l) ? (List<Map<String, String>>) l
+					: new ArrayList<>();
+			list.add(Map.of("HostIp", p.hostIp(), "HostPort", Integer.toString(p.hostPort())));
+			out.put(p.key(), list);
+		}
+		return out;
 	}
 
 	private String networkMode(Container c) {
