@@ -290,4 +290,9 @@ public class ContainerService implements ImageUsage, VolumeUsage {
 		return PortPublisher.exposedPorts(config(c));
 	}
 
+	/** The container's network: {@code bridge} (the default), {@code host} or {@code none}. */
+	public String networkMode(Container c) {
+		return CreateRequestParser.hostSettings(c.getHostConfig()).networkMode();
+	}
+
 }

@@ -97,6 +97,29 @@ class BridgeNetworkIT extends BusyboxDaemonSupport {
 	}
 
 	@Test
+	void networkLsAndInspectShowThePredefinedNetworksAndTheContainersOnTheBridge() {
+		assertThat(docker("network", "ls", "--format", "{{.Name}} {{.Driver}} {{.Scope}}").assertOk().out().lines())
+			.containsExactly("bridge bridge local", "host host local", "none null local");
+		docker("run", "-d", "--name", "member", "busybox", "sleep", "60").assertOk();
+		String address = inspect("member", "{{.NetworkSettings.IPAddress}}");
+		assertThat(docker("network", "inspect", "bridge", "--format",
+				"{{range .IPAM.Config}}{{.Subnet}} {{.Gateway}}{{end}} "
+						+ "{{index .Options \"com.docker.network.bridge.name\"}} "
+						+ "{{range .Containers}}{{.Name}} {{.IPv4Address}}{{end}}")
+			.assertOk()
+			.out()).isEqualTo(NET + ".0/24 " + NET + ".1 " + BRIDGE + " member " + address + "/24\n");
+		docker("rm", "-f", "member").assertOk();
+
+		DockerCli.Result rm = docker("network", "rm", "bridge");
+		assertThat(rm.exitCode()).isNotZero();
+		assertThat(rm.err()).contains("bridge is a pre-defined network and cannot be removed");
+		DockerCli.Result create = docker("network", "create", "mine");
+		assertThat(create.exitCode()).isNotZero();
+		assertThat(create.err()).contains("not supported yet");
+		assertThat(docker("network", "inspect", "nosuch").err()).contains("network nosuch not found");
+	}
+
+	@Test
 	void networkNoneAndHostGetNoVeth() throws Exception {
 		List<String> before = berthVeths();
 		DockerCli.Result none = docker("run", "--rm", "--network", "none", "busybox", "ls", "/sys/class/net")
