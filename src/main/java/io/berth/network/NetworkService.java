@@ -12,8 +12,9 @@ import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 
 /**
- * The default {@code bridge} network: addresses for containers on it, lowest free first, and what their monitors
- * need to wire them. The address of a container is held from its first start until its removal.
+ * The default {@code bridge} network: addresses for containers on it, lowest free first, what their monitors need
+ * to wire them, and the NAT that lets them reach beyond the host. The address of a container is held from its first
+ * start until its removal.
  */
 @Service
 public class NetworkService {
@@ -26,10 +27,13 @@ public class NetworkService {
 
 	private final EndpointRepository endpoints;
 
-	NetworkService(NetworkProperties properties, EndpointRepository endpoints) {
+	private final NatRules nat;
+
+	NetworkService(NetworkProperties properties, EndpointRepository endpoints, NatRules nat) {
 		this.properties = properties;
 		this.subnet = properties.subnet();
 		this.endpoints = endpoints;
+		this.nat = nat;
 	}
 
 	/** A stable ID for the default bridge network, derived from its bridge so it survives restarts. */
@@ -51,6 +55,7 @@ public class NetworkService {
 	 */
 	@Transactional
 	public synchronized NetworkAttachment attach(String containerId) {
+		this.nat.ensure(this.properties.bridgeName(), this.subnet);
 		Endpoint e = this.endpoints.findById(containerId).orElseGet(() -> allocate(containerId));
 		return attachment(e);
 	}

@@ -35,6 +35,51 @@ class BridgeNetworkIT extends BusyboxDaemonSupport {
 	@AfterAll
 	void removeBridge() throws Exception {
 		run("ip", "link", "del", BRIDGE);
+		// The table was written for this test's bridge; the next daemon writes its own on its first container.
+		run("nft", "delete", "table", "ip", "berth");
+	}
+
+	@Test
+	void trafficLeavingTheBridgeIsMasqueradedAsTheHost() throws Exception {
+		// An "outside" of our own: a namespace on this machine, reached through a veth, with no route back to the
+		// bridge's subnet, so only masqueraded traffic can be answered.
+		String ns = "berthit-outside";
+		run("ip", "netns", "del", ns);
+		run("ip", "link", "del", "bxh0");
+		try {
+			for (String[] cmd : new String[][] { { "ip", "netns", "add", ns },
+					{ "ip", "link", "add", "bxh0", "type", "veth", "peer", "name", "bxn0", "netns", ns },
+					{ "ip", "addr", "add", "10.66.0.1/24", "dev", "bxh0" }, { "ip", "link", "set", "bxh0", "up" },
+					{ "ip", "netns", "exec", ns, "ip", "addr", "add", "10.66.0.2/24", "dev", "bxn0" },
+					{ "ip", "netns", "exec", ns, "ip", "link", "set", "bxn0", "up" },
+					{ "ip", "netns", "exec", ns, "ip", "link", "set", "lo", "up" } }) {
+				Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+				String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+				assertThat(p.waitFor()).as(String.join(" ", cmd) + ": " + out).isZero();
+			}
+			Process server = new ProcessBuilder("ip", "netns", "exec", ns, "python3", "-c",
+					"import socket\ns = socket.create_server(('10.66.0.2', 9999))\nprint('ready', flush=True)\n"
+							+ "c, a = s.accept()\nc.sendall(('peer=' + a[0] + '\\n').encode())\nc.close()")
+				.redirectErrorStream(true)
+				.start();
+			try {
+				assertThat(new BufferedReader(new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8))
+					.readLine()).isEqualTo("ready");
+				DockerCli.Result r = docker("run", "--rm", "busybox", "nc", "-w", "5", "10.66.0.2", "9999").assertOk();
+				assertThat(r.out()).isEqualTo("peer=10.66.0.1\n");
+			}
+			finally {
+				server.destroyForcibly();
+			}
+			assertThat(run("nft", "list", "table", "ip", "berth"))
+				.contains("ip saddr " + NET + ".0/24 oifname != \"" + BRIDGE + "\" masquerade");
+			assertThat(java.nio.file.Files.readString(java.nio.file.Path.of("/proc/sys/net/ipv4/ip_forward")).strip())
+				.isEqualTo("1");
+		}
+		finally {
+			run("ip", "link", "del", "bxh0");
+			run("ip", "netns", "del", ns);
+		}
 	}
 
 	@Test
