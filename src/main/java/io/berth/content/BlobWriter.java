@@ -56,8 +56,23 @@ public final class BlobWriter extends OutputStream {
 
 	/** Syncs the temp file and returns the digest of everything written. */
 	public Digest finish() throws IOException {
+		return finish(true);
+	}
+
+	/**
+	 * Returns the digest without syncing, for content whose durability is that of files written beside it without a
+	 * sync either (a layer's tar and its unpacked tree): the rename still makes it appear whole or not at all to a
+	 * daemon killed midway.
+	 */
+	public Digest finishUnsynced() throws IOException {
+		return finish(false);
+	}
+
+	private Digest finish(boolean sync) throws IOException {
 		if (this.digest == null) {
-			this.channel.force(true);
+			if (sync) {
+				this.channel.force(true);
+			}
 			this.channel.close();
 			this.digest = this.sha256.finish();
 		}

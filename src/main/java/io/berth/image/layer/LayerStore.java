@@ -93,7 +93,8 @@ public class LayerStore {
 			unpacker.unpack(tee);
 			// The diff ID covers every byte of the stream, including the padding after the end-of-archive blocks.
 			tee.transferTo(OutputStream.nullOutputStream());
-			Digest diffId = tar.finish();
+			// Not synced: the unpacked files beside it are not either, as with dockerd's overlay2 layers.
+			Digest diffId = tar.finishUnsynced();
 			return new PendingLayer(diffId, unpacker.contentSize(), dir, tar);
 		}
 		catch (IOException | RuntimeException ex) {
