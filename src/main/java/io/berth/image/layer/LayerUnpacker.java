@@ -196,6 +196,11 @@ final class LayerUnpacker {
 					logger.warn("skipping device node " + name + ": mknod not permitted");
 					return;
 				}
+				if (NativeFs.isInvalidArgument(errno)) {
+					// The kernel refuses the node the header describes: a hostile layer, not a host failure.
+					throw InvalidLayerException.entry(name, "invalid device node (major " + entry.getDevMajor()
+							+ ", minor " + entry.getDevMinor() + ", mode " + Integer.toOctalString(entry.getMode()) + ")");
+				}
 				throw new SystemException("cannot create " + name + ": " + NativeFs.lastErrorText());
 			}
 		}

@@ -126,6 +126,10 @@ final class NativeFs {
 	}
 
 	/** EINVAL, ERANGE or E2BIG from lsetxattr: the name or value is malformed or too large for the kernel. */
+	static boolean isInvalidArgument(int errno) {
+		return errno == Errno.EINVAL.intValue();
+	}
+
 	static boolean isInvalidXattr(int errno) {
 		return errno == Errno.EINVAL.intValue() || errno == Errno.ERANGE.intValue() || errno == Errno.E2BIG.intValue();
 	}
