@@ -29,8 +29,11 @@ class BundleWriter {
 
 	private final SeccompProfile seccomp;
 
-	BundleWriter(ContainerService containers, HostInfo hostInfo) {
+	private final NetworkFiles networkFiles;
+
+	BundleWriter(ContainerService containers, HostInfo hostInfo, NetworkFiles networkFiles) {
 		this.containers = containers;
+		this.networkFiles = networkFiles;
 		this.seccomp = SeccompProfile.builtIn(hostInfo.kernelVersion());
 	}
 
@@ -53,10 +56,10 @@ class BundleWriter {
 				Files.createDirectories(files.netns().getParent());
 			}
 			Files.writeString(files.hostname(), hostname + "\n");
-			Files.writeString(files.hosts(), "127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n"
-					+ "fe00::0\tip6-localnet\nff00::0\tip6-mcastprefix\nff02::1\tip6-allnodes\nff02::2\tip6-allrouters\n"
-					+ ((net != null) ? net.address() + "\t" + hostname + "\n" : ""));
-			Files.writeString(files.resolvConf(), resolvConf());
+			Files.writeString(files.hosts(), this.networkFiles.hosts(hostname, host.extraHosts(),
+					(net != null) ? net.address() : null));
+			Files.writeString(files.resolvConf(), NetworkFiles.resolvConf(Path.of("/etc/resolv.conf"), host.dns(),
+					host.dnsSearch(), host.dnsOptions()));
 		}
 		catch (IOException ex) {
 			throw new UncheckedIOException("cannot prepare the bundle of " + c.getId(), ex);
@@ -87,22 +90,6 @@ class BundleWriter {
 		catch (IOException ex) {
 			throw new UncheckedIOException("cannot write the bundle of " + c.getId(), ex);
 		}
-	}
-
-	/** The host's resolv.conf without loopback name servers, which would point into the container itself. */
-	private static String resolvConf() throws IOException {
-		Path host = Path.of("/etc/resolv.conf");
-		if (!Files.exists(host)) {
-			return "";
-		}
-		StringBuilder b = new StringBuilder();
-		for (String line : Files.readAllLines(host)) {
-			if (line.matches("\\s*nameserver\\s+(127\\.|::1).*")) {
-				continue;
-			}
-			b.append(line).append('\n');
-		}
-		return b.toString();
 	}
 
 	@SuppressWarnings("unchecked")

@@ -30,7 +30,8 @@ public record ContainerSpec(String image, List<String> entrypoint, List<String> 
 			List<Ulimit> ulimits, List<String> capAdd, List<String> capDrop, boolean privileged,
 			boolean readonlyRootfs, String networkMode, RestartPolicy restartPolicy, boolean autoRemove,
 			List<Integer> consoleSize, long shmSize, int oomScoreAdj, List<String> securityOpt,
-			List<PortBinding> portBindings, boolean publishAllPorts) {
+			List<PortBinding> portBindings, boolean publishAllPorts, List<String> extraHosts, List<String> dns,
+			List<String> dnsSearch, List<String> dnsOptions) {
 
 		public HostSettings {
 			binds = (binds != null) ? List.copyOf(binds) : List.of();
@@ -44,6 +45,10 @@ public record ContainerSpec(String image, List<String> entrypoint, List<String> 
 			consoleSize = (consoleSize != null) ? List.copyOf(consoleSize) : List.of();
 			securityOpt = (securityOpt != null) ? List.copyOf(securityOpt) : List.of();
 			portBindings = (portBindings != null) ? List.copyOf(portBindings) : List.of();
+			extraHosts = (extraHosts != null) ? List.copyOf(extraHosts) : List.of();
+			dns = (dns != null) ? List.copyOf(dns) : List.of();
+			dnsSearch = (dnsSearch != null) ? List.copyOf(dnsSearch) : List.of();
+			dnsOptions = (dnsOptions != null) ? List.copyOf(dnsOptions) : List.of();
 		}
 
 	}

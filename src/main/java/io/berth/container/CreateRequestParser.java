@@ -86,7 +86,8 @@ final class CreateRequestParser {
 				ulimits, strings(hc, "CapAdd", false), strings(hc, "CapDrop", false), bool(hc, "Privileged"),
 				bool(hc, "ReadonlyRootfs"), text(hc, "NetworkMode"), restart, bool(hc, "AutoRemove"), console,
 				number(hc, "ShmSize"), (int) number(hc, "OomScoreAdj"), strings(hc, "SecurityOpt", false),
-				PortBinding.parse(hc.path("PortBindings")), bool(hc, "PublishAllPorts"));
+				PortBinding.parse(hc.path("PortBindings")), bool(hc, "PublishAllPorts"), strings(hc, "ExtraHosts", false),
+				strings(hc, "Dns", false), strings(hc, "DnsSearch", false), strings(hc, "DnsOptions", false));
 	}
 
 	private static String text(JsonNode n, String field) {

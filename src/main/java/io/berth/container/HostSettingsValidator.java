@@ -81,6 +81,18 @@ final class HostSettingsValidator {
 		if (!net.equals("bridge") && !net.equals("none") && !net.equals("host")) {
 			throw new InvalidParameterException("network mode " + net + " is not supported yet");
 		}
+		for (String entry : h.extraHosts()) {
+			int colon = entry.indexOf(':');
+			String ip = (colon > 0) ? entry.substring(colon + 1) : "";
+			if (colon <= 0 || !(ip.equals("host-gateway") || NetworkFiles.isIp(ip))) {
+				throw new InvalidParameterException("invalid IP address in add-host: \"" + entry + "\"");
+			}
+		}
+		for (String server : h.dns()) {
+			if (!NetworkFiles.isIp(server)) {
+				throw new InvalidParameterException("invalid IP address in dns: \"" + server + "\"");
+			}
+		}
 		if (net.equals("none") && (!h.portBindings().isEmpty() || h.publishAllPorts())) {
 			throw new InvalidParameterException(
 					"conflicting options: port publishing and the container type network mode");

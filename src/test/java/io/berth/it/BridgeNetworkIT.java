@@ -165,6 +165,21 @@ class BridgeNetworkIT extends BusyboxDaemonSupport {
 	}
 
 	@Test
+	void addHostAndDnsOptionsShapeTheContainersHostsAndResolvConf() {
+		DockerCli.Result r = docker("run", "--rm", "--hostname", "box", "--add-host", "db.test:10.1.2.3",
+				"--add-host", "gw:host-gateway", "--dns", "10.0.0.53", "--dns-search", "corp.test", "--dns-option",
+				"ndots:2", "busybox", "sh", "-c", "cat /etc/hosts; echo ---; cat /etc/resolv.conf")
+			.assertOk();
+		String[] parts = r.out().split("---\n");
+		List<String> hosts = parts[0].lines().toList();
+		assertThat(hosts).contains("10.1.2.3\tdb.test", NET + ".1\tgw");
+		assertThat(hosts.get(hosts.size() - 1)).matches(NET.replace(".", "\\.") + "\\.\\d+\tbox");
+		// Comments and blank lines of the host's file may stay; every setting is the container's.
+		assertThat(parts[1].lines().filter((l) -> !l.isBlank() && !l.startsWith("#")).toList())
+			.containsExactly("nameserver 10.0.0.53", "search corp.test", "options ndots:2");
+	}
+
+	@Test
 	void networkNoneAndHostGetNoVeth() throws Exception {
 		List<String> before = berthVeths();
 		DockerCli.Result none = docker("run", "--rm", "--network", "none", "busybox", "ls", "/sys/class/net")
