@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -41,9 +42,12 @@ class BundleWriter {
 		return CreateRequestParser.hostSettings(c.getHostConfig());
 	}
 
-	/** Writes the bundle; {@code net} is the container's bridge interface, or null for none, host and none modes. */
+	/**
+	 * Writes the bundle; {@code net} is the container's bridge interface, or null in the other modes, and
+	 * {@code joined} the namespace of the container it joins with {@code --network container:X}, or null.
+	 */
 	void write(Container c, ContainerFiles files, ResolvedImage image, ContainerSpec.HostSettings host,
-			NetworkAttachment net) {
+			NetworkAttachment net, JoinedNetwork joined) {
 		Map<String, Object> config = this.containers.config(c);
 		String hostname = (String) config.get("Hostname");
 		String domain = (String) config.getOrDefault("Domainname", "");
@@ -56,10 +60,17 @@ class BundleWriter {
 				Files.createDirectories(files.netns().getParent());
 			}
 			Files.writeString(files.hostname(), hostname + "\n");
-			Files.writeString(files.hosts(), this.networkFiles.hosts(hostname, host.extraHosts(),
-					(net != null) ? net.address() : null));
-			Files.writeString(files.resolvConf(), NetworkFiles.resolvConf(Path.of("/etc/resolv.conf"), host.dns(),
-					host.dnsSearch(), host.dnsOptions()));
+			if (joined != null) {
+				// As with dockerd, a container in another's namespace resolves names as that one does.
+				Files.copy(joined.files().hosts(), files.hosts(), StandardCopyOption.REPLACE_EXISTING);
+				Files.copy(joined.files().resolvConf(), files.resolvConf(), StandardCopyOption.REPLACE_EXISTING);
+			}
+			else {
+				Files.writeString(files.hosts(), this.networkFiles.hosts(hostname, host.extraHosts(),
+						(net != null) ? net.address() : null));
+				Files.writeString(files.resolvConf(), NetworkFiles.resolvConf(Path.of("/etc/resolv.conf"),
+						host.dns(), host.dnsSearch(), host.dnsOptions()));
+			}
 		}
 		catch (IOException ex) {
 			throw new UncheckedIOException("cannot prepare the bundle of " + c.getId(), ex);
@@ -83,13 +94,21 @@ class BundleWriter {
 				env, (cwd == null || cwd.isEmpty()) ? "/" : cwd, user.uid(), user.gid(), user.groups(), hostname,
 				domain, tty, host.consoleSize(), caps, host, this.containers.mounts(c), files.hosts().toString(),
 				files.hostname().toString(), files.resolvConf().toString(),
-				host.networkMode().equals("host") ? null : files.netns().toString(), seccomp));
+				netnsPath(host, files, joined), seccomp));
 		try {
 			Files.writeString(files.bundle().resolve("config.json"), this.json.writeValueAsString(spec));
 		}
 		catch (IOException ex) {
 			throw new UncheckedIOException("cannot write the bundle of " + c.getId(), ex);
 		}
+	}
+
+	/** The network namespace config.json joins: none for the host's, another container's, or its own. */
+	private static String netnsPath(ContainerSpec.HostSettings host, ContainerFiles files, JoinedNetwork joined) {
+		if (joined != null) {
+			return joined.netnsPath();
+		}
+		return host.networkMode().equals("host") ? null : files.netns().toString();
 	}
 
 	@SuppressWarnings("unchecked")

@@ -23,6 +23,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 import io.berth.error.ConflictException;
+import io.berth.error.InvalidParameterException;
 import io.berth.error.NotModifiedException;
 import io.berth.error.SystemException;
 import io.berth.image.ResolvedImage;
@@ -138,6 +139,7 @@ public class ContainerLifecycle {
 		Path socket = this.monitors.socketOf(c.getId());
 		NetworkAttachment net = host.networkMode().equals(NetworkService.BRIDGE) ? this.networks.attach(c.getId())
 				: null;
+		JoinedNetwork joined = joinedNetwork(c, host);
 		List<PublishedPort> ports = this.ports.resolve(host, this.containers.config(c));
 		List<String> netArgs = new ArrayList<>();
 		if (net != null) {
@@ -145,10 +147,10 @@ public class ContainerLifecycle {
 		}
 		int pid;
 		try {
-			this.bundles.write(c, files, image, host, net);
+			this.bundles.write(c, files, image, host, net, joined);
 			pid = this.monitors.launch(new MonitorSpec(c.getId(), files.bundle(), files.log(), files.exitFile(), socket,
 					tty, openStdin, stdinOnce, image.layerDirs(), files.upper(), files.work(),
-					host.networkMode().equals("host") ? null : files.netns(), netArgs,
+					(host.networkMode().equals("host") || joined != null) ? null : files.netns(), netArgs,
 					ports.stream().map((p) -> p.monitorSpec(net.address())).toList()));
 		}
 		catch (RuntimeCommandException ex) {
@@ -170,6 +172,32 @@ public class ContainerLifecycle {
 		this.containers.save(c);
 		this.containers.events().publish(c, "start");
 		watch(c.getId(), socket);
+	}
+
+	/**
+	 * For {@code --network container:X}: the namespace of X, which must be running, and the files it resolves
+	 * names with; null for every other mode. X may itself share the host's namespace or join another's.
+	 */
+	private JoinedNetwork joinedNetwork(Container c, ContainerSpec.HostSettings host) {
+		String mode = host.networkMode();
+		if (!mode.startsWith("container:")) {
+			return null;
+		}
+		Container target = this.containers.get(mode.substring("container:".length()));
+		if (target.getId().equals(c.getId())) {
+			throw new InvalidParameterException("cannot join own network");
+		}
+		if (target.getState() != ContainerState.RUNNING && target.getState() != ContainerState.PAUSED) {
+			throw new ConflictException("cannot join network of a non running container: " + target.getId());
+		}
+		ContainerSpec.HostSettings targetHost = this.bundles.hostSettings(target);
+		ContainerFiles targetFiles = ContainerFiles.of(this.paths, target.getId());
+		if (targetHost.networkMode().startsWith("container:")) {
+			JoinedNetwork further = joinedNetwork(target, targetHost);
+			return new JoinedNetwork(further.netnsPath(), targetFiles);
+		}
+		return new JoinedNetwork(targetHost.networkMode().equals("host") ? null : targetFiles.netns().toString(),
+				targetFiles);
 	}
 
 	private void connectPendingAttaches(LiveState state, Path socket) {

@@ -78,7 +78,15 @@ final class HostSettingsValidator {
 			Capabilities.check(c);
 		}
 		String net = h.networkMode();
-		if (!net.equals("bridge") && !net.equals("none") && !net.equals("host")) {
+		boolean joins = net.startsWith("container:");
+		if (joins && net.length() == "container:".length()) {
+			throw new InvalidParameterException("invalid network mode " + net + ": name the container to join");
+		}
+		if (joins && (!h.portBindings().isEmpty() || h.publishAllPorts())) {
+			throw new InvalidParameterException(
+					"conflicting options: port publishing and the container type network mode");
+		}
+		if (!net.equals("bridge") && !net.equals("none") && !net.equals("host") && !joins) {
 			throw new InvalidParameterException("network mode " + net + " is not supported yet");
 		}
 		for (String entry : h.extraHosts()) {

@@ -180,6 +180,35 @@ class BridgeNetworkIT extends BusyboxDaemonSupport {
 	}
 
 	@Test
+	void containerModeJoinsAnotherContainersNamespaceAndOnlyARunningOne() throws Exception {
+		docker("run", "-d", "--name", "base", "--add-host", "shared.test:10.4.4.4", "busybox", "sleep", "60")
+			.assertOk();
+		String address = inspect("base", "{{.NetworkSettings.IPAddress}}");
+		String baseNs = docker("exec", "base", "readlink", "/proc/self/ns/net").assertOk().out();
+		List<String> before = berthVeths();
+		DockerCli.Result r = docker("run", "--rm", "--network", "container:base", "busybox", "sh", "-c",
+				"readlink /proc/self/ns/net; ip -4 -o addr show eth0; grep shared.test /etc/hosts")
+			.assertOk();
+		List<String> lines = r.out().lines().toList();
+		assertThat(lines.get(0) + "\n").isEqualTo(baseNs);
+		assertThat(lines.get(1)).contains("inet " + address + "/24");
+		assertThat(lines.get(2)).isEqualTo("10.4.4.4\tshared.test");
+		assertThat(berthVeths()).as("no veth of its own").isEqualTo(before);
+
+		docker("create", "--name", "joiner", "--network", "container:base", "busybox", "sleep", "60").assertOk();
+		assertThat(inspect("joiner", "{{json .NetworkSettings.Networks}}")).isEqualTo("{}");
+		docker("stop", "-t", "1", "base").assertOk();
+		DockerCli.Result refused = docker("start", "joiner");
+		assertThat(refused.exitCode()).isNotZero();
+		assertThat(refused.err()).contains("cannot join network of a non running container");
+		assertThat(docker("run", "--rm", "--network", "container:nosuch", "busybox", "true").err())
+			.contains("No such container: nosuch");
+		assertThat(docker("run", "--rm", "--network", "container:base", "-p", "80", "busybox", "true").err())
+			.contains("conflicting options");
+		docker("rm", "-f", "joiner", "base").assertOk();
+	}
+
+	@Test
 	void networkNoneAndHostGetNoVeth() throws Exception {
 		List<String> before = berthVeths();
 		DockerCli.Result none = docker("run", "--rm", "--network", "none", "busybox", "ls", "/sys/class/net")

@@ -148,7 +148,8 @@ class ContainerViews {
 		net.put("IPPrefixLen", endpoint.get("IPPrefixLen"));
 		net.put("IPv6Gateway", "");
 		net.put("MacAddress", endpoint.get("MacAddress"));
-		net.put("Networks", Map.of(name, endpoint));
+		// A container in another's namespace has no network of its own, as dockerd shows it.
+		net.put("Networks", name.startsWith("container:") ? Map.of() : Map.of(name, endpoint));
 		return net;
 	}
 
