@@ -645,6 +645,12 @@ public class ContainerLifecycle {
 	private void removeStopped(Container c, boolean removeVolumes) {
 		ContainerFiles files = ContainerFiles.of(this.paths, c.getId());
 		try {
+			// A monitor that exited normally left nothing; one killed with SIGKILL left these.
+			LeftoverMounts.detach(files.rootfs());
+			if (files.netns() != null) {
+				LeftoverMounts.detach(files.netns());
+				Files.deleteIfExists(files.netns());
+			}
 			FileTrees.deleteRecursively(files.dir());
 		}
 		catch (IOException ex) {

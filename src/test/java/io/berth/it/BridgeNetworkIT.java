@@ -209,6 +209,30 @@ class BridgeNetworkIT extends BusyboxDaemonSupport {
 	}
 
 	@Test
+	void removingAContainerWhoseMonitorWasKilledLeavesNoMountNamespaceOrVeth() throws Exception {
+		List<String> before = berthVeths();
+		docker("run", "-d", "--name", "orphan", "busybox", "sleep", "600").assertOk();
+		String id = inspect("orphan", "{{.Id}}");
+		long init = Long.parseLong(inspect("orphan", "{{.State.Pid}}"));
+		long monitor = ProcessHandle.of(init).orElseThrow().parent().orElseThrow().pid();
+		// The monitor dies without cleaning up, then the container's processes go too.
+		ProcessHandle.of(monitor).orElseThrow().destroyForcibly();
+		ProcessHandle.of(init).orElseThrow().destroyForcibly();
+		awaitInspect("orphan", "{{.State.Status}}", "exited");
+		assertThat(mountsMentioning(id)).isNotEmpty();
+
+		docker("rm", "orphan").assertOk();
+		assertThat(mountsMentioning(id)).isEmpty();
+		assertThat(berthVeths()).isEqualTo(before);
+	}
+
+	private static List<String> mountsMentioning(String id) throws IOException {
+		return java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/self/mountinfo")).stream()
+			.filter((l) -> l.contains(id))
+			.toList();
+	}
+
+	@Test
 	void networkNoneAndHostGetNoVeth() throws Exception {
 		List<String> before = berthVeths();
 		DockerCli.Result none = docker("run", "--rm", "--network", "none", "busybox", "ls", "/sys/class/net")
