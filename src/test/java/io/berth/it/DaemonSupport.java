@@ -50,7 +50,12 @@ abstract class DaemonSupport {
 
 	/** Polls inspect until it shows {@code expected}, failing with the last value after a deadline. */
 	protected void awaitInspect(String name, String format, String expected) {
-		long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+		awaitInspect(name, format, expected, 30);
+	}
+
+	/** As {@link #awaitInspect(String, String, String)}, with a deadline of {@code seconds}. */
+	protected void awaitInspect(String name, String format, String expected, int seconds) {
+		long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
 		String last = inspect(name, format);
 		while (!last.equals(expected) && System.nanoTime() < deadline) {
 			BerthDaemon.sleep(100);
