@@ -7,10 +7,7 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -20,6 +17,7 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import java.util.zip.GZIPInputStream;
 
+import io.berth.image.layer.FileStates;
 import io.berth.image.layer.HostileLayers;
 import io.berth.image.layer.HostileLayers.Accepted;
 import io.berth.image.layer.HostileLayers.Case;
@@ -170,7 +168,7 @@ class HostileLayersPullIT extends DaemonSupport {
 		String ref = this.registry.host() + "/hostile/" + name + ":1";
 		push(name, ImageSpec.create().layer(this.busybox).layer(TarLayer.of(uncompressedTar(c))), ref);
 		HostState before = HostState.capture(this);
-		Map<String, String> dataBefore = tree(this.daemon.dataRoot());
+		Map<String, String> dataBefore = FileStates.types(this.daemon.dataRoot());
 		List<String> layersBefore = layerDirs();
 
 		DockerCli.Result pull = docker("pull", ref);
@@ -185,7 +183,7 @@ class HostileLayersPullIT extends DaemonSupport {
 			assertThat(docker("image", "inspect", ref).exitCode()).as(name + ": docker image inspect").isNotZero();
 			assertThat(tempEntries()).as(name + ": leftovers in the data root's tmp/").isEmpty();
 			assertThat(layerDirs()).as(name + ": layer directories").isEqualTo(layersBefore);
-			assertThat(tree(this.daemon.dataRoot())).as(name + ": the data root").isEqualTo(dataBefore);
+			assertThat(FileStates.types(this.daemon.dataRoot())).as(name + ": the data root").isEqualTo(dataBefore);
 		}
 		else {
 			pull.assertOk();
@@ -214,7 +212,7 @@ class HostileLayersPullIT extends DaemonSupport {
 		static HostState capture(HostileLayersPullIT it) throws IOException {
 			Map<String, String> hostFiles = new TreeMap<>();
 			for (Path p : HOST_FILES) {
-				hostFiles.put(p.toString(), describe(p));
+				hostFiles.put(p.toString(), FileStates.describe(p));
 			}
 			Path root = it.daemon.root();
 			List<Path> dirs = new ArrayList<>(HOST_DIRS);
@@ -224,7 +222,7 @@ class HostileLayersPullIT extends DaemonSupport {
 			for (Path dir : dirs) {
 				for (String name : PLANTED_NAMES) {
 					Path p = dir.resolve(name);
-					probes.put(p.toString(), Files.exists(p, LinkOption.NOFOLLOW_LINKS) ? describe(p) : "absent");
+					probes.put(p.toString(), Files.exists(p, LinkOption.NOFOLLOW_LINKS) ? FileStates.describe(p) : "absent");
 				}
 			}
 			List<String> hostile = new ArrayList<>();
@@ -233,12 +231,12 @@ class HostileLayersPullIT extends DaemonSupport {
 					s.forEach((p) -> hostile.add(p.toString()));
 				}
 			}
-			Map<String, String> around = tree(root);
+			Map<String, String> around = FileStates.types(root);
 			around.keySet().removeIf((p) -> p.equals("data") || p.startsWith("data/") || p.equals("exec")
 					|| p.startsWith("exec/"));
-			Map<String, String> testTemp = tree(temp);
+			Map<String, String> testTemp = FileStates.types(temp);
 			testTemp.keySet().removeIf((p) -> p.equals("canary") || p.startsWith("canary/") || p.startsWith("layout/"));
-			return new HostState(snapshot(it.canary), hostFiles, probes, hostile, around, testTemp);
+			return new HostState(FileStates.snapshot(it.canary), hostFiles, probes, hostile, around, testTemp);
 		}
 
 	}
@@ -282,55 +280,6 @@ class HostileLayersPullIT extends DaemonSupport {
 		}
 		try (Stream<Path> s = Files.list(dir)) {
 			return s.map((p) -> p.getFileName().toString()).sorted().toList();
-		}
-	}
-
-	/** Path and file type of everything under a directory, without following symlinks. */
-	private static Map<String, String> tree(Path dir) throws IOException {
-		Map<String, String> out = new TreeMap<>();
-		try (Stream<Path> s = Files.walk(dir)) {
-			for (Path p : s.toList()) {
-				out.put(dir.relativize(p).toString(), type(p));
-			}
-		}
-		return out;
-	}
-
-	/** Everything a write, chmod, chown, utimes or link through a symlink would change, for each path below. */
-	private static Map<String, String> snapshot(Path dir) throws IOException {
-		Map<String, String> out = new TreeMap<>();
-		try (Stream<Path> s = Files.walk(dir)) {
-			for (Path p : s.toList()) {
-				out.put(dir.relativize(p).toString(), describe(p));
-			}
-		}
-		return out;
-	}
-
-	private static String describe(Path p) throws IOException {
-		Map<String, Object> a = Files.readAttributes(p, "unix:mode,uid,gid,size,nlink,ino,lastModifiedTime,ctime",
-				LinkOption.NOFOLLOW_LINKS);
-		StringBuilder d = new StringBuilder(new TreeMap<>(a).toString());
-		if (Files.isSymbolicLink(p)) {
-			d.append(" -> ").append(Files.readSymbolicLink(p));
-		}
-		else if (Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)) {
-			d.append(" sha256=").append(sha256(Files.readAllBytes(p)));
-		}
-		return d.toString();
-	}
-
-	private static String type(Path p) throws IOException {
-		int mode = (int) Files.getAttribute(p, "unix:mode", LinkOption.NOFOLLOW_LINKS);
-		return Integer.toOctalString(mode & 0170000);
-	}
-
-	private static String sha256(byte[] data) {
-		try {
-			return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(data));
-		}
-		catch (NoSuchAlgorithmException ex) {
-			throw new IllegalStateException(ex);
 		}
 	}
 

@@ -3,12 +3,8 @@ package io.berth.image.layer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -85,14 +81,14 @@ class HostileLayersTests {
 		for (Path escape : HOST_ESCAPES) {
 			assertThat(escape).as("left over from an earlier run").doesNotExist();
 		}
-		Map<String, String> canaryBefore = snapshot(this.canary);
+		Map<String, String> canaryBefore = FileStates.snapshot(this.canary);
 		Map<String, String> hostBefore = hostFiles();
-		Map<String, String> tempBefore = listing(this.temp);
+		Map<String, String> tempBefore = FileStates.types(this.temp);
 		Path data = this.temp.resolve("data-" + c.name());
 		EnginePaths paths = new EnginePaths(
 				new EngineProperties(data.toString(), this.temp.resolve("exec-" + c.name()).toString()));
 		BlobStore blobs = new BlobStore(paths);
-		Map<String, String> dataBefore = listing(data);
+		Map<String, String> dataBefore = FileStates.types(data);
 		long readBefore = HostileLayers.gzipInputRead.get();
 
 		if (c.expected() instanceof Refused refused) {
@@ -115,11 +111,11 @@ class HostileLayersTests {
 		try (Stream<Path> s = Files.list(paths.tmp())) {
 			assertThat(s.toList()).as("temp entries left behind").isEmpty();
 		}
-		assertThat(listing(data)).as("the store outside the unpack root").isEqualTo(dataBefore);
-		Map<String, String> tempAfter = listing(this.temp);
+		assertThat(FileStates.types(data)).as("the store outside the unpack root").isEqualTo(dataBefore);
+		Map<String, String> tempAfter = FileStates.types(this.temp);
 		tempAfter.keySet().removeIf((p) -> p.startsWith("data-" + c.name()) || p.startsWith("exec-" + c.name()));
 		assertThat(tempAfter).as("the directory around the store").isEqualTo(tempBefore);
-		assertThat(snapshot(this.canary)).as("the canary").isEqualTo(canaryBefore);
+		assertThat(FileStates.snapshot(this.canary)).as("the canary").isEqualTo(canaryBefore);
 		assertThat(hostFiles()).as("/etc/passwd and /etc/shadow").isEqualTo(hostBefore);
 		for (Path escape : HOST_ESCAPES) {
 			assertThat(escape).doesNotExist();
@@ -145,68 +141,12 @@ class HostileLayersTests {
 		}
 	}
 
-	/** Path and type of everything under a directory. */
-	private static Map<String, String> listing(Path dir) throws IOException {
-		Map<String, String> out = new TreeMap<>();
-		if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
-			return out;
-		}
-		try (Stream<Path> s = Files.walk(dir)) {
-			for (Path p : s.toList()) {
-				out.put(dir.relativize(p).toString(), type(p));
-			}
-		}
-		return out;
-	}
-
-	/** Everything a write, chmod, chown, utimes, xattr or link through a symlink would change. */
-	private static Map<String, String> snapshot(Path dir) throws IOException {
-		Map<String, String> out = new TreeMap<>();
-		try (Stream<Path> s = Files.walk(dir)) {
-			for (Path p : s.toList()) {
-				out.put(dir.relativize(p).toString(), describe(p));
-			}
-		}
-		return out;
-	}
-
 	private static Map<String, String> hostFiles() throws IOException {
 		Map<String, String> out = new TreeMap<>();
 		for (Path p : HOST_FILES) {
-			out.put(p.toString(), describe(p));
+			out.put(p.toString(), FileStates.describe(p));
 		}
 		return out;
-	}
-
-	private static String describe(Path p) throws IOException {
-		Map<String, Object> a = Files.readAttributes(p, "unix:mode,uid,gid,size,nlink,ino,lastModifiedTime,ctime",
-				LinkOption.NOFOLLOW_LINKS);
-		StringBuilder d = new StringBuilder(type(p)).append(' ').append(new TreeMap<>(a));
-		if (Files.isSymbolicLink(p)) {
-			d.append(" -> ").append(Files.readSymbolicLink(p));
-		}
-		else if (Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)) {
-			d.append(" sha256=").append(sha256(Files.readAllBytes(p)));
-		}
-		for (String xattr : List.of(LayerUnpacker.OPAQUE_XATTR, "trusted.overlay.redirect", "user.berth")) {
-			NativeFs.lgetxattr(p, xattr).ifPresent((v) -> d.append(' ').append(xattr).append('=')
-				.append(HexFormat.of().formatHex(v)));
-		}
-		return d.toString();
-	}
-
-	private static String type(Path p) throws IOException {
-		int mode = (int) Files.getAttribute(p, "unix:mode", LinkOption.NOFOLLOW_LINKS);
-		return Integer.toOctalString(mode & 0170000);
-	}
-
-	private static String sha256(byte[] data) {
-		try {
-			return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(data));
-		}
-		catch (NoSuchAlgorithmException ex) {
-			throw new IllegalStateException(ex);
-		}
 	}
 
 }
