@@ -53,14 +53,14 @@ class DistributionController {
 			return;
 		}
 		PullService.Resolved resolved = this.pulls.resolve(ref, platform, credentials);
-		ProgressStream out = ProgressStream.start(response);
+		JsonStream out = JsonStream.start(response);
 		streamed(out, () -> this.pulls.complete(resolved, out));
 	}
 
 	private void pullAllTags(ImageReference repository, String platform, RegistryCredentials credentials,
 			HttpServletResponse response) throws IOException {
 		List<String> tags = this.pulls.tags(repository, credentials);
-		ProgressStream out = ProgressStream.start(response);
+		JsonStream out = JsonStream.start(response);
 		streamed(out, () -> {
 			for (String t : tags) {
 				this.pulls.complete(this.pulls.resolve(repository.withTag(t), platform, credentials), out);
@@ -72,7 +72,7 @@ class DistributionController {
 	void push(String name, String tag, HttpServletRequest request, HttpServletResponse response) throws IOException {
 		RegistryCredentials credentials = RegistryCredentials.fromHeader(request.getHeader("X-Registry-Auth"));
 		PushService.Plan plan = this.pushes.plan(name, tag, credentials);
-		ProgressStream out = ProgressStream.start(response);
+		JsonStream out = JsonStream.start(response);
 		streamed(out, () -> this.pushes.push(plan, out));
 	}
 
@@ -83,7 +83,7 @@ class DistributionController {
 		return new LoginResponse("Login Succeeded", "");
 	}
 
-	private static void streamed(ProgressStream out, Runnable work) {
+	private static void streamed(JsonStream out, Runnable work) {
 		try {
 			work.run();
 		}

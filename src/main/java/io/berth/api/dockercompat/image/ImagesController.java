@@ -121,21 +121,16 @@ class ImagesController {
 				public void downloading(URI from) {
 					try {
 						stream[0] = JsonStream.start(response);
-						stream[0].status("Downloading from " + from);
 					}
 					catch (IOException ex) {
 						throw new UncheckedIOException(ex);
 					}
+					stream[0].status("Downloading from " + from);
 				}
 
 				@Override
 				public void read(long current, long total) {
-					try {
-						stream[0].progress("Importing", current, total);
-					}
-					catch (IOException ex) {
-						throw new UncheckedIOException(ex);
-					}
+					stream[0].progress("Importing", current, total);
 				}
 
 			});
