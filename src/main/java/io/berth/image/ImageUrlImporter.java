@@ -1,6 +1,5 @@
 package io.berth.image;
 
-import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.ConnectException;
@@ -14,6 +13,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 
+import io.berth.content.ObservedInputStream;
 import io.berth.error.InvalidParameterException;
 import io.berth.error.NotFoundException;
 import io.berth.error.SystemException;
@@ -142,15 +142,13 @@ public class ImageUrlImporter {
 	}
 
 	/** Counts what the import reads, reports it now and then, and stops a body that runs past the limit. */
-	private static final class Counting extends FilterInputStream {
+	private static final class Counting extends ObservedInputStream {
 
 		private final long total;
 
 		private final long max;
 
 		private final ImportProgress progress;
-
-		private long count;
 
 		private long reported;
 
@@ -162,34 +160,14 @@ public class ImageUrlImporter {
 		}
 
 		@Override
-		public int read() throws IOException {
-			byte[] one = new byte[1];
-			int n = read(one, 0, 1);
-			return (n < 0) ? -1 : (one[0] & 0xff);
-		}
-
-		@Override
-		public int read(byte[] b, int off, int len) throws IOException {
-			int n = super.read(b, off, len);
-			if (n > 0) {
-				this.count += n;
-				if (this.count > this.max) {
-					throw new InvalidParameterException("the tarball is larger than the maximum of " + this.max
-							+ " bytes");
-				}
-				if (this.count - this.reported >= PROGRESS_STEP || this.count == this.total) {
-					this.reported = this.count;
-					this.progress.read(this.count, this.total);
-				}
+		protected void observe(byte[] b, int off, int len, long count) {
+			if (count > this.max) {
+				throw new InvalidParameterException("the tarball is larger than the maximum of " + this.max + " bytes");
 			}
-			return n;
-		}
-
-		@Override
-		public long skip(long n) throws IOException {
-			byte[] buf = new byte[(int) Math.min(n, 8192)];
-			int r = read(buf, 0, buf.length);
-			return Math.max(r, 0);
+			if (count - this.reported >= PROGRESS_STEP || count == this.total) {
+				this.reported = count;
+				this.progress.read(count, this.total);
+			}
 		}
 
 	}

@@ -1,12 +1,12 @@
 package io.berth.image.distribution;
 
-import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.util.function.LongConsumer;
 
 import io.berth.content.Digest;
+import io.berth.content.ObservedInputStream;
 import io.berth.content.Sha256;
 import io.berth.error.SystemException;
 
@@ -14,7 +14,7 @@ import io.berth.error.SystemException;
  * A blob arriving from a registry: hashed and counted as it is read, reporting progress, and turning network
  * failures into engine errors so the layer unpacker does not mistake them for a bad layer.
  */
-final class BlobStream extends FilterInputStream {
+final class BlobStream extends ObservedInputStream {
 
 	private static final long PROGRESS_NANOS = 100_000_000L;
 
@@ -23,8 +23,6 @@ final class BlobStream extends FilterInputStream {
 	private final String what;
 
 	private final LongConsumer progress;
-
-	private long count;
 
 	private long lastReport;
 
@@ -37,45 +35,24 @@ final class BlobStream extends FilterInputStream {
 	}
 
 	@Override
-	public int read() throws IOException {
-		byte[] one = new byte[1];
-		int n = read(one, 0, 1);
-		return (n < 0) ? -1 : (one[0] & 0xff);
-	}
-
-	@Override
 	public int read(byte[] b, int off, int len) {
-		int n;
 		try {
-			n = super.read(b, off, len);
+			return super.read(b, off, len);
 		}
 		catch (IOException ex) {
 			throw new SystemException(this.aborted ? "download of " + this.what + " cancelled"
 					: "error pulling " + this.what + ": " + ex.getMessage(), ex);
 		}
-		if (n > 0) {
-			this.sha256.update(b, off, n);
-			this.count += n;
-			long now = System.nanoTime();
-			if (now - this.lastReport >= PROGRESS_NANOS) {
-				this.lastReport = now;
-				this.progress.accept(this.count);
-			}
+	}
+
+	@Override
+	protected void observe(byte[] b, int off, int len, long count) {
+		this.sha256.update(b, off, len);
+		long now = System.nanoTime();
+		if (now - this.lastReport >= PROGRESS_NANOS) {
+			this.lastReport = now;
+			this.progress.accept(count);
 		}
-		return n;
-	}
-
-	@Override
-	public long skip(long n) {
-		// Skipped bytes must be hashed too.
-		byte[] buf = new byte[(int) Math.min(Math.max(n, 0), 64 * 1024)];
-		int r = read(buf, 0, buf.length);
-		return Math.max(r, 0);
-	}
-
-	@Override
-	public boolean markSupported() {
-		return false;
 	}
 
 	/** Reads what the consumer left (a gzip trailer, tar padding) so the digest covers the whole blob. */
@@ -86,7 +63,7 @@ final class BlobStream extends FilterInputStream {
 		catch (IOException ex) {
 			throw new SystemException("error pulling " + this.what + ": " + ex.getMessage(), ex);
 		}
-		this.progress.accept(this.count);
+		this.progress.accept(count());
 		return this.sha256.finish();
 	}
 
@@ -96,17 +73,13 @@ final class BlobStream extends FilterInputStream {
 	 */
 	Digest finish(long limit) {
 		byte[] buf = new byte[64 * 1024];
-		while (this.count < limit) {
-			int n = read(buf, 0, (int) Math.min(buf.length, limit - this.count));
+		while (count() < limit) {
+			int n = read(buf, 0, (int) Math.min(buf.length, limit - count()));
 			if (n < 0) {
 				break;
 			}
 		}
 		return this.sha256.finish();
-	}
-
-	long count() {
-		return this.count;
 	}
 
 	/** Closes the connection from another thread, so a sibling's failure stops this download at once. */

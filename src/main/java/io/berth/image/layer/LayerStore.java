@@ -1,6 +1,5 @@
 package io.berth.image.layer;
 
-import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -20,6 +19,7 @@ import java.util.Set;
 import io.berth.content.BlobStore;
 import io.berth.content.BlobWriter;
 import io.berth.content.Digest;
+import io.berth.content.ObservedInputStream;
 import io.berth.error.EngineException;
 import io.berth.error.SystemException;
 import io.berth.paths.EnginePaths;
@@ -251,13 +251,11 @@ public class LayerStore {
 	}
 
 	/** Copies what is read into the tar blob and stops a stream that runs past the limit. */
-	private static final class Bounded extends FilterInputStream {
+	private static final class Bounded extends ObservedInputStream {
 
 		private final BlobWriter copy;
 
 		private final long limit;
-
-		private long count;
 
 		Bounded(InputStream in, BlobWriter copy, long limit) {
 			super(in);
@@ -266,37 +264,11 @@ public class LayerStore {
 		}
 
 		@Override
-		public int read() throws IOException {
-			byte[] one = new byte[1];
-			int n = read(one, 0, 1);
-			return (n < 0) ? -1 : (one[0] & 0xff);
-		}
-
-		@Override
-		public int read(byte[] b, int off, int len) throws IOException {
-			int n = super.read(b, off, len);
-			if (n > 0) {
-				this.count += n;
-				if (this.count > this.limit) {
-					throw new InvalidLayerException("invalid layer: uncompressed stream exceeds " + this.limit
-							+ " bytes");
-				}
-				this.copy.write(b, off, n);
+		protected void observe(byte[] b, int off, int len, long count) throws IOException {
+			if (count > this.limit) {
+				throw new InvalidLayerException("invalid layer: uncompressed stream exceeds " + this.limit + " bytes");
 			}
-			return n;
-		}
-
-		@Override
-		public long skip(long n) throws IOException {
-			// Skipped bytes must still be hashed and kept, so skipping reads.
-			byte[] buf = new byte[(int) Math.min(n, 8192)];
-			int r = read(buf, 0, buf.length);
-			return Math.max(r, 0);
-		}
-
-		@Override
-		public boolean markSupported() {
-			return false;
+			this.copy.write(b, off, len);
 		}
 
 	}
