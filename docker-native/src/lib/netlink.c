@@ -290,3 +290,48 @@ dn_nl_route_add_default (struct dn_nl *nl, int family, const void *gateway, dn_e
     return e < 0 ? -1 : dn_make_error (err, e, "add the default route");
   return 0;
 }
+
+int
+dn_nl_route_has_default (struct dn_nl *nl, int family, dn_error_t *err)
+{
+  struct rtmsg rtm = { .rtm_family = (unsigned char) family };
+  struct nl_req r;
+  req_init (&r, RTM_GETROUTE, NLM_F_DUMP, &rtm, sizeof rtm);
+  /* A dump ends with NLMSG_DONE, not an ack. */
+  r.h->nlmsg_flags &= (uint16_t) ~NLM_F_ACK;
+  r.h->nlmsg_seq = ++nl->seq;
+  struct sockaddr_nl to = { .nl_family = AF_NETLINK };
+  if (sendto (nl->fd, r.buf, r.h->nlmsg_len, 0, (struct sockaddr *) &to, sizeof to) < 0)
+    return dn_make_error (err, errno, "netlink send");
+  /* Dump parts are larger than acks: the kernel fills up to 32 KiB per read. */
+  static char reply[32768];
+  int found = 0;
+  for (;;)
+    {
+      ssize_t n = recv (nl->fd, reply, sizeof reply, 0);
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n < 0)
+        return dn_make_error (err, errno, "netlink receive");
+      for (struct nlmsghdr *h = (struct nlmsghdr *) reply; NLMSG_OK (h, (size_t) n); h = NLMSG_NEXT (h, n))
+        {
+          if (h->nlmsg_seq != nl->seq)
+            continue;
+          if (h->nlmsg_type == NLMSG_DONE)
+            return found;
+          if (h->nlmsg_type == NLMSG_ERROR)
+            {
+              struct nlmsgerr *e = NLMSG_DATA (h);
+              if (e->error == 0)
+                continue;
+              return dn_make_error (err, -e->error, "list the routes");
+            }
+          if (h->nlmsg_type != RTM_NEWROUTE)
+            continue;
+          struct rtmsg *rt = NLMSG_DATA (h);
+          if (rt->rtm_family == family && rt->rtm_dst_len == 0 && rt->rtm_table == RT_TABLE_MAIN
+              && rt->rtm_type == RTN_UNICAST)
+            found = 1;
+        }
+    }
+}

@@ -52,6 +52,10 @@ int dn_nl_addr_add (struct dn_nl *nl, const char *name, int family, const void *
 /* Adds the default route through GATEWAY. */
 int dn_nl_route_add_default (struct dn_nl *nl, int family, const void *gateway, dn_error_t *err);
 
+/* Whether the handle's namespace has a default route of FAMILY in the main
+ * table: 1 yes, 0 no, negative with *err set on failure. */
+int dn_nl_route_has_default (struct dn_nl *nl, int family, dn_error_t *err);
+
 /* The link's index in the handle's namespace, or a negative value with *err
  * set when there is none. */
 int dn_nl_link_index (struct dn_nl *nl, const char *name, dn_error_t *err);

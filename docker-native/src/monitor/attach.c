@@ -1,5 +1,5 @@
 /* The attach socket: one request line per connection (ATTACH, RESIZE, START,
- * CLOSE-STDIN); attached clients get output as Docker's multiplexed frames
+ * CLOSE-STDIN, NET-ATTACH, NET-DETACH); attached clients get output as Docker's multiplexed frames
  * and may feed the container's stdin. A client more than CLIENT_BACKLOG
  * behind pauses the container's output, as dockerd's 1 MB attach pipes do,
  * so a slow reader gets every byte; CLIENT_BUF_MAX is only a safety net. */
@@ -16,7 +16,8 @@
 #include <sys/un.h>
 #include <unistd.h>
 
-#define REQUEST_MAX 256
+/* Room for a NET-ATTACH with every field at its longest (under 200 bytes) and then some. */
+#define REQUEST_MAX 512
 #define CLIENT_BACKLOG (1024 * 1024)
 #define CLIENT_BUF_MAX (8 * 1024 * 1024)
 #define CLIENT_BUF_KEEP (64 * 1024)
@@ -349,6 +350,17 @@ client_request (struct monitor *m, struct client *c, char *line)
       stdio_close_stdin (m);
       request_done (m, c, &err, 0);
     }
+  else if (strcmp (line, "NET-ATTACH") == 0)
+    {
+      int ret = *args ? netns_attach (m, args, &err) : dn_make_error (&err, 0, "usage: NET-ATTACH <spec>");
+      request_done (m, c, &err, ret);
+    }
+  else if (strcmp (line, "NET-DETACH") == 0)
+    {
+      int ret = *args && !strchr (args, ' ') ? netns_detach (m, args, &err)
+                                             : dn_make_error (&err, 0, "usage: NET-DETACH <host-veth-name>");
+      request_done (m, c, &err, ret);
+    }
   else
     {
       c->state = CLIENT_CLOSING;
@@ -357,7 +369,8 @@ client_request (struct monitor *m, struct client *c, char *line)
 }
 
 /* Reads the request a byte at a time so nothing after its newline (stdin
- * data of an ATTACH) is consumed here; requests are a few dozen bytes. */
+ * data of an ATTACH) is consumed here; requests are short (a NET-ATTACH, the
+ * longest, is under 200 bytes). */
 static int
 client_read_request (struct monitor *m, struct client *c)
 {

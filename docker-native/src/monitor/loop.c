@@ -223,6 +223,8 @@ loop_run (struct monitor *m)
             w->cb (m, w, evs[i].events);
         }
       attach_free_graveyard (m);
+      ports_free_graveyard ();
     }
   attach_free_graveyard (m);
+  ports_free_graveyard ();
 }

@@ -46,11 +46,20 @@
  *                       [,bridge-addr=A.B.C.D/N] (BR made if missing, with that address, up)
  *                       a veth pair whose host end VETH joins bridge BR and
  *                       whose other end is IF in the namespace, up, with the address, MAC and,
- *                       with a gateway, the default route. VETH is deleted with the namespace.
+ *                       with a gateway, the default route (unless the namespace has one already:
+ *                       the first gateway wins). A link named VETH on the host is taken to be
+ *                       left by a killed monitor and replaced. VETH is deleted with the namespace.
  *   --publish tcp:HOST_IP:HOST_PORT:CONTAINER_IP:CONTAINER_PORT
  *                       (repeatable) bind HOST_IP:HOST_PORT before the container is made (a
  *                       port in use fails the launch: "Bind for IP:PORT failed: ...") and relay
  *                       each connection to CONTAINER_IP:CONTAINER_PORT until the container ends
+ *   --publish udp:HOST_IP:HOST_PORT:CONTAINER_IP:CONTAINER_PORT
+ *                       (repeatable) the same for UDP ("Bind for IP:PORT/udp failed: ..."; host
+ *                       port 0 is refused, exit 2): each client address gets its own socket
+ *                       connected to CONTAINER_IP:CONTAINER_PORT, made on its first datagram;
+ *                       the container's replies reach the client from HOST_IP:HOST_PORT. A
+ *                       client's flow ends after 90 s without a datagram either way, and past
+ *                       1024 flows on one port the least recently active one is dropped.
  *   --exec-process FILE exec mode: FILE is an OCI process object for `runtime exec --process`;
  *                       --bundle, --overlay-* and --netns are refused with it (exit 2)
  *   Relative paths are taken from the launcher's cwd; the monitor itself runs in "/".
@@ -101,7 +110,7 @@
  *   overlay and the netns bind behind; the next launch with the same PATH replaces the latter.
  *
  * SOCKET PROTOCOL
- *   Each connection sends one request line ("\n"-terminated, at most 255 bytes).
+ *   Each connection sends one request line ("\n"-terminated, at most 511 bytes).
  *   ATTACH [stdin] [stdout] [stderr]
  *     -> "OK\n", then live output of the named streams as Docker's multiplexed frames:
  *     8-byte header {stream, 0, 0, 0, uint32 big-endian length} + payload, stream 1 = stdout,
@@ -120,6 +129,19 @@
  *   CLOSE-STDIN           -> closes the container's stdin once what is queued is written;
  *                            "OK\n". With a terminal only our stdin fd is closed: the pty
  *                            gets no EOF.
+ *   NET-ATTACH <SPEC>     -> docker network connect: SPEC is a --net-attach SPEC, applied to the
+ *                            --netns namespace while the container is created or running. The
+ *                            veth pair is made with IF already in the namespace, VETH joins BR
+ *                            (made if missing with bridge-addr), then IF gets its MAC, MTU,
+ *                            address, IFF_UP and, with a gateway, the default route unless the
+ *                            namespace has one. "OK\n", or "ERR <message>\n" with nothing left
+ *                            of the pair; refused without --netns, after the exit, and when a
+ *                            link named VETH exists on the host (left untouched) or IF in the
+ *                            namespace. The bridge, when made, stays (as at launch).
+ *   NET-DETACH <VETH>     -> docker network disconnect: deletes the pair whose host end is VETH
+ *                            (one attached at launch or by NET-ATTACH); "OK\n", or
+ *                            "ERR no such attachment\n" for any other name. Whatever is still
+ *                            attached at the exit is deleted with the namespace.
  *   anything else         -> "ERR unknown request\n".
  *   The connection is closed after every reply except ATTACH's "OK\n".
  *
@@ -343,6 +365,7 @@ parse_args (int argc, char **argv, struct monitor_options *o)
             o->attach = xrealloc (o->attach, (o->n_attach + 1) * sizeof *o->attach);
             if (net_attach_parse (optarg, &o->attach[o->n_attach], &perr) < 0)
               {
+                dn_error_wrap (&perr, "--net-attach");
                 dn_error_print ("berth-monitor", &perr);
                 return -1;
               }

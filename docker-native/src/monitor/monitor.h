@@ -51,11 +51,13 @@ struct watch
 /* One --publish: a host port relayed to the container. */
 struct port_publish
 {
+  bool udp; /* else tcp */
   struct in_addr host_ip;
   uint16_t host_port;
   struct in_addr container_ip;
   uint16_t container_port;
-  struct watch listen;
+  struct watch listen; /* tcp: the listening socket; udp: the bound socket replies leave from */
+  size_t n_flows;      /* udp: client flows open */
 };
 
 struct monitor_options
@@ -76,7 +78,7 @@ struct monitor_options
   char *overlay_upper;
   char *overlay_work;
   char *netns; /* where to bind the private network namespace; NULL: none */
-  struct net_attach *attach; /* --net-attach, in order */
+  struct net_attach *attach; /* --net-attach, in order, then NET-ATTACH's; NET-DETACH removes */
   size_t n_attach;
   struct port_publish *publish; /* --publish */
   size_t n_publish;
@@ -179,10 +181,15 @@ void overlay_unmount (struct monitor *m);
 /* netns.c: a private network namespace with lo up, bound on --netns PATH. */
 int netns_create (struct monitor *m, dn_error_t *err);
 void netns_remove (struct monitor *m);
+/* NET-ATTACH SPEC and NET-DETACH VETH on the running (or created) container's namespace. */
+int netns_attach (struct monitor *m, const char *spec, dn_error_t *err);
+int netns_detach (struct monitor *m, const char *host, dn_error_t *err);
 
 /* netattach.c: --net-attach, parsed, and applied on each side of the veth. */
 int net_attach_parse (const char *spec, struct net_attach *a, dn_error_t *err);
-int net_attach_host_side (const struct net_attach *a, int container_netns_fd, dn_error_t *err);
+void net_attach_free (struct net_attach *a);
+/* REPLACE: delete a link named like the host end first (at launch it can only be our own leftover). */
+int net_attach_host_side (const struct net_attach *a, int container_netns_fd, bool replace, dn_error_t *err);
 int net_attach_container_side (const struct net_attach *a, dn_error_t *err);
 void net_attach_remove (const struct net_attach *a);
 
@@ -190,6 +197,13 @@ void net_attach_remove (const struct net_attach *a);
 int port_parse (const char *spec, struct port_publish *p, dn_error_t *err);
 int ports_listen (struct monitor *m, dn_error_t *err);
 void ports_close (struct monitor *m);
+/* Frees the relays and flows ended during the last epoll batch. */
+void ports_free_graveyard (void);
+
+/* udpproxy.c: the udp ports, one connected socket per client address. */
+int udp_listen (struct monitor *m, struct port_publish *p, dn_error_t *err);
+void udp_close_all (struct monitor *m);
+void udp_free_graveyard (void);
 
 /* stdio.c */
 /* Makes the pipes (none with --terminal), so stdin can be queued before the launch. */

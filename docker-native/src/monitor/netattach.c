@@ -3,14 +3,16 @@
  *   [,bridge-addr=172.29.0.1/16]
  * The host end of a veth pair joins bridge BR; the other end appears in the
  * container's namespace as IFNAME with the address, the MAC, and, when a
- * gateway is given, the default route. With bridge-addr, BR is first made if
+ * gateway is given and the namespace has no default route yet, that route. With bridge-addr, BR is first made if
  * missing, given that address and brought up, so the engine's default bridge
- * exists from the first container on without a process of its own. */
+ * exists from the first container on without a process of its own. NET-ATTACH
+ * on the monitor's socket takes the same SPEC (see netns.c). */
 #include "monitor.h"
 #include "cleanup.h"
 #include "netlink.h"
 
 #include <arpa/inet.h>
+#include <ctype.h>
 #include <net/if.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,14 +29,20 @@ parse_mac (const char *s, unsigned char mac[6])
   return 0;
 }
 
+/* The kernel's own rule (dev_valid_name), so a bad name fails here with a clear message. */
 static int
 valid_ifname (const char *s)
 {
-  return *s && strlen (s) < IFNAMSIZ && !strchr (s, '/') && strcmp (s, ".") != 0 && strcmp (s, "..") != 0;
+  if (!*s || strlen (s) >= IFNAMSIZ || strcmp (s, ".") == 0 || strcmp (s, "..") == 0)
+    return 0;
+  for (; *s; s++)
+    if (*s == '/' || *s == ':' || isspace ((unsigned char) *s))
+      return 0;
+  return 1;
 }
 
-int
-net_attach_parse (const char *spec, struct net_attach *a, dn_error_t *err)
+static int
+parse_fields (const char *spec, struct net_attach *a, dn_error_t *err)
 {
   memset (a, 0, sizeof *a);
   cleanup_free char *copy = xstrdup (spec);
@@ -43,13 +51,13 @@ net_attach_parse (const char *spec, struct net_attach *a, dn_error_t *err)
     {
       char *eq = strchr (kv, '=');
       if (!eq)
-        return dn_make_error (err, 0, "--net-attach: `%s` is not key=value", kv);
+        return dn_make_error (err, 0, "`%s` is not key=value", kv);
       *eq = '\0';
       const char *k = kv, *v = eq + 1;
       if (strcmp (k, "bridge") == 0 || strcmp (k, "host") == 0 || strcmp (k, "ifname") == 0)
         {
           if (!valid_ifname (v))
-            return dn_make_error (err, 0, "--net-attach: invalid interface name `%s`", v);
+            return dn_make_error (err, 0, "invalid interface name `%s`", v);
           char **slot = k[0] == 'b' ? &a->bridge : k[0] == 'h' ? &a->host : &a->ifname;
           free (*slot);
           *slot = xstrdup (v);
@@ -61,10 +69,10 @@ net_attach_parse (const char *spec, struct net_attach *a, dn_error_t *err)
           char *end = NULL;
           long prefix = slash ? strtol (slash + 1, &end, 10) : -1;
           if (!slash || *end || prefix < 0 || prefix > 32)
-            return dn_make_error (err, 0, "--net-attach: `%s` is not an IPv4 address/prefix", v);
+            return dn_make_error (err, 0, "`%s` is not an IPv4 address/prefix", v);
           *slash = '\0';
           if (inet_pton (AF_INET, ip, &a->addr) != 1)
-            return dn_make_error (err, 0, "--net-attach: `%s` is not an IPv4 address/prefix", v);
+            return dn_make_error (err, 0, "`%s` is not an IPv4 address/prefix", v);
           a->prefix = (int) prefix;
           a->has_addr = true;
         }
@@ -75,23 +83,23 @@ net_attach_parse (const char *spec, struct net_attach *a, dn_error_t *err)
           char *end = NULL;
           long prefix = slash ? strtol (slash + 1, &end, 10) : -1;
           if (!slash || *end || prefix < 1 || prefix > 30)
-            return dn_make_error (err, 0, "--net-attach: `%s` is not an IPv4 address/prefix", v);
+            return dn_make_error (err, 0, "`%s` is not an IPv4 address/prefix", v);
           *slash = '\0';
           if (inet_pton (AF_INET, ip, &a->bridge_addr) != 1)
-            return dn_make_error (err, 0, "--net-attach: `%s` is not an IPv4 address/prefix", v);
+            return dn_make_error (err, 0, "`%s` is not an IPv4 address/prefix", v);
           a->bridge_prefix = (int) prefix;
           a->has_bridge_addr = true;
         }
       else if (strcmp (k, "gateway") == 0)
         {
           if (inet_pton (AF_INET, v, &a->gateway) != 1)
-            return dn_make_error (err, 0, "--net-attach: `%s` is not an IPv4 address", v);
+            return dn_make_error (err, 0, "`%s` is not an IPv4 address", v);
           a->has_gateway = true;
         }
       else if (strcmp (k, "mac") == 0)
         {
           if (parse_mac (v, a->mac) < 0)
-            return dn_make_error (err, 0, "--net-attach: `%s` is not a MAC address", v);
+            return dn_make_error (err, 0, "`%s` is not a MAC address", v);
           a->has_mac = true;
         }
       else if (strcmp (k, "mtu") == 0)
@@ -99,19 +107,40 @@ net_attach_parse (const char *spec, struct net_attach *a, dn_error_t *err)
           char *end = NULL;
           long mtu = strtol (v, &end, 10);
           if (*end || mtu < 68 || mtu > 65535)
-            return dn_make_error (err, 0, "--net-attach: invalid mtu `%s`", v);
+            return dn_make_error (err, 0, "invalid mtu `%s`", v);
           a->mtu = (int) mtu;
         }
       else
-        return dn_make_error (err, 0, "--net-attach: unknown key `%s`", k);
+        return dn_make_error (err, 0, "unknown key `%s`", k);
     }
   if (!a->bridge || !a->host || !a->ifname || !a->has_addr)
-    return dn_make_error (err, 0, "--net-attach: bridge, host, ifname and addr are required in `%s`", spec);
+    return dn_make_error (err, 0, "bridge, host, ifname and addr are required in `%s`", spec);
+  return 0;
+}
+
+void
+net_attach_free (struct net_attach *a)
+{
+  free (a->bridge);
+  free (a->host);
+  free (a->ifname);
+  memset (a, 0, sizeof *a);
+}
+
+int
+net_attach_parse (const char *spec, struct net_attach *a, dn_error_t *err)
+{
+  /* Nothing half-parsed survives a failure: NET-ATTACH parses specs for the monitor's whole life. */
+  if (parse_fields (spec, a, err) < 0)
+    {
+      net_attach_free (a);
+      return -1;
+    }
   return 0;
 }
 
 int
-net_attach_host_side (const struct net_attach *a, int container_netns_fd, dn_error_t *err)
+net_attach_host_side (const struct net_attach *a, int container_netns_fd, bool replace, dn_error_t *err)
 {
   struct dn_nl nl;
   if (dn_nl_open (&nl, err) < 0)
@@ -128,8 +157,8 @@ net_attach_host_side (const struct net_attach *a, int container_netns_fd, dn_err
   int bridge = dn_nl_link_index (&nl, a->bridge, err);
   if (bridge < 0)
     goto out;
-  /* A veth of that name left by a monitor that was killed is this container's own; replace it. */
-  if (dn_nl_link_del (&nl, a->host, err) < 0)
+  /* At launch a veth of that name was left by a monitor that was killed and is this container's own. */
+  if (replace && dn_nl_link_del (&nl, a->host, err) < 0)
     goto out;
   if (dn_nl_veth_add (&nl, a->host, a->ifname, container_netns_fd, err) < 0)
     goto out;
@@ -157,8 +186,13 @@ net_attach_container_side (const struct net_attach *a, dn_error_t *err)
     goto out;
   if (dn_nl_addr_add (&nl, a->ifname, AF_INET, &a->addr, a->prefix, err) < 0)
     goto out;
-  if (a->has_gateway && dn_nl_route_add_default (&nl, AF_INET, &a->gateway, err) < 0)
-    goto out;
+  if (a->has_gateway)
+    {
+      /* The first network with a gateway keeps the default route, as with Docker's `network connect`. */
+      int has = dn_nl_route_has_default (&nl, AF_INET, err);
+      if (has < 0 || (has == 0 && dn_nl_route_add_default (&nl, AF_INET, &a->gateway, err) < 0))
+        goto out;
+    }
   r = 0;
 out:
   dn_nl_close (&nl);

@@ -3,13 +3,18 @@
  * in a namespace it joins by path, so the monitor makes it: a child unshares
  * CLONE_NEWNET and raises lo; we create each veth pair with its inner end in
  * the child's namespace; the child configures those ends; and we bind its
- * /proc/<pid>/ns/net onto PATH. */
+ * /proc/<pid>/ns/net onto PATH. Later, NET-ATTACH and NET-DETACH (docker
+ * network connect/disconnect) add and remove interfaces in the bound namespace;
+ * o->attach lists every interface attached, so all go with the namespace. */
 #include "monitor.h"
 #include "cleanup.h"
 #include "loopback.h"
 #include "sync.h"
 
+#include "netlink.h"
+
 #include <fcntl.h>
+#include <net/if.h>
 #include <sched.h>
 #include <signal.h>
 #include <string.h>
@@ -65,7 +70,7 @@ attach_host_sides (const struct monitor_options *o, pid_t child, dn_error_t *err
   if (ns < 0)
     return dn_make_error (err, errno, "open `%s`", path);
   for (size_t i = 0; i < o->n_attach; i++)
-    if (net_attach_host_side (&o->attach[i], ns, err) < 0)
+    if (net_attach_host_side (&o->attach[i], ns, true, err) < 0)
       {
         for (size_t j = 0; j < i; j++)
           net_attach_remove (&o->attach[j]);
@@ -200,7 +205,113 @@ netns_remove (struct monitor *m)
   m->netns_made = false;
   /* The veths would go with the namespace, but only once its last process has; remove them now. */
   attach_remove_all (&m->opt);
+  for (size_t i = 0; i < m->opt.n_attach; i++)
+    net_attach_free (&m->opt.attach[i]);
+  m->opt.n_attach = 0;
   /* Lazy, so a process still inside cannot keep the bind on the host; the namespace dies with its last user. */
   umount2 (m->opt.netns, MNT_DETACH | UMOUNT_NOFOLLOW);
   unlink (m->opt.netns);
+}
+
+/* A short child configures the inner end, so the monitor itself never leaves its own namespace. */
+static int
+configure_inside (const struct net_attach *a, int ns, dn_error_t *err)
+{
+  int pair[2];
+  if (socketpair (AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, pair) < 0)
+    return dn_make_error (err, errno, "socketpair");
+  pid_t pid = fork ();
+  if (pid < 0)
+    {
+      int saved = errno;
+      close (pair[0]);
+      close (pair[1]);
+      return dn_make_error (err, saved, "fork");
+    }
+  if (pid == 0)
+    {
+      close (pair[0]);
+      dn_error_t cerr = NULL;
+      if (setns (ns, CLONE_NEWNET) < 0)
+        dn_make_error (&cerr, errno, "join the network namespace");
+      else if (net_attach_container_side (a, &cerr) < 0)
+        dn_error_wrap (&cerr, "configure `%s` in the container", a->ifname);
+      dn_sync_send (pair[1], cerr ? DN_SYNC_ERROR : DN_SYNC_READY, cerr ? cerr->msg : NULL, NULL);
+      _exit (cerr ? 1 : 0);
+    }
+  close (pair[1]);
+  cleanup_close int sync_fd = pair[0];
+  int r = expect_ready (sync_fd, err);
+  /* Reaped here, before the signalfd reports it; reap() then finds nothing of ours. */
+  while (waitpid (pid, NULL, 0) < 0 && errno == EINTR)
+    ;
+  return r;
+}
+
+static struct net_attach *
+find_attachment (struct monitor *m, const char *host)
+{
+  for (size_t i = 0; i < m->opt.n_attach; i++)
+    if (strcmp (m->opt.attach[i].host, host) == 0)
+      return &m->opt.attach[i];
+  return NULL;
+}
+
+int
+netns_attach (struct monitor *m, const char *spec, dn_error_t *err)
+{
+  if (!m->netns_made)
+    return dn_make_error (err, 0, "no network namespace: the monitor was started without --netns");
+  if (m->exited)
+    return dn_make_error (err, 0, "the container has exited");
+  struct net_attach a;
+  if (net_attach_parse (spec, &a, err) < 0)
+    return -1;
+  int r = -1;
+  /* Only a free name: unlike at launch, a link of that name now belongs to someone else. */
+  if (find_attachment (m, a.host))
+    dn_make_error (err, 0, "`%s` is already attached", a.host);
+  else if (if_nametoindex (a.host) != 0)
+    dn_make_error (err, 0, "interface `%s` already exists on the host", a.host);
+  else
+    {
+      cleanup_close int ns = open (m->opt.netns, O_RDONLY | O_CLOEXEC);
+      if (ns < 0)
+        dn_make_error (err, errno, "open `%s`", m->opt.netns);
+      else if (net_attach_host_side (&a, ns, false, err) < 0)
+        dn_error_wrap (err, "attach to bridge `%s`", a.bridge);
+      else if (configure_inside (&a, ns, err) < 0)
+        /* Deleting the host end takes the inner one with it. */
+        net_attach_remove (&a);
+      else
+        r = 0;
+    }
+  if (r < 0)
+    {
+      net_attach_free (&a);
+      return -1;
+    }
+  m->opt.attach = xrealloc (m->opt.attach, (m->opt.n_attach + 1) * sizeof *m->opt.attach);
+  m->opt.attach[m->opt.n_attach++] = a;
+  return 0;
+}
+
+int
+netns_detach (struct monitor *m, const char *host, dn_error_t *err)
+{
+  struct net_attach *a = find_attachment (m, host);
+  if (a == NULL)
+    return dn_make_error (err, 0, "no such attachment");
+  struct dn_nl nl;
+  if (dn_nl_open (&nl, err) < 0)
+    return -1;
+  int r = dn_nl_link_del (&nl, host, err);
+  dn_nl_close (&nl);
+  if (r < 0)
+    return -1;
+  net_attach_free (a);
+  size_t i = (size_t) (a - m->opt.attach);
+  memmove (a, a + 1, (m->opt.n_attach - i - 1) * sizeof *a);
+  m->opt.n_attach--;
+  return 0;
 }

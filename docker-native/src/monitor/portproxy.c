@@ -1,10 +1,11 @@
-/* --publish tcp:HOST_IP:HOST_PORT:CONTAINER_IP:CONTAINER_PORT: the userland
- * proxy of a published port, as docker-proxy is one. The monitor binds the
- * host port before the container is created, so a port in use fails the
- * launch with nothing left behind, and holds it for the container's life;
- * each connection accepted is relayed to the container's address through
- * the monitor's epoll loop, with a buffer per direction, half-closes passed
- * on, and no thread or process of its own. */
+/* --publish tcp|udp:HOST_IP:HOST_PORT:CONTAINER_IP:CONTAINER_PORT: the
+ * userland proxy of a published port, as docker-proxy is one. The monitor
+ * binds the host port before the container is created, so a port in use
+ * fails the launch with nothing left behind, and holds it for the
+ * container's life; each TCP connection accepted is relayed to the
+ * container's address through the monitor's epoll loop, with a buffer per
+ * direction, half-closes passed on, and no thread or process of its own.
+ * UDP is relayed by udpproxy.c. */
 #include "monitor.h"
 #include "cleanup.h"
 
@@ -41,10 +42,13 @@ struct relay
 };
 
 static struct relay *relays;
+/* Relays ended during one epoll batch, freed after it: a later event of the batch may name them. */
+static struct relay *graveyard;
 
 int
 port_parse (const char *spec, struct port_publish *p, dn_error_t *err)
 {
+  static const char usage[] = "is not tcp|udp:HOST_IP:HOST_PORT:CONTAINER_IP:CONTAINER_PORT";
   memset (p, 0, sizeof *p);
   cleanup_free char *copy = xstrdup (spec);
   char *parts[5];
@@ -53,13 +57,17 @@ port_parse (const char *spec, struct port_publish *p, dn_error_t *err)
   for (char *s = strtok_r (copy, ":", &save); s && n < 6; s = strtok_r (NULL, ":", &save))
     {
       if (n == 5)
-        return dn_make_error (err, 0, "--publish: `%s` is not tcp:HOST_IP:HOST_PORT:CONTAINER_IP:CONTAINER_PORT", spec);
+        return dn_make_error (err, 0, "--publish: `%s` %s", spec, usage);
       parts[n++] = s;
     }
-  if (n != 5 || strcmp (parts[0], "tcp") != 0)
-    return dn_make_error (err, 0, "--publish: `%s` is not tcp:HOST_IP:HOST_PORT:CONTAINER_IP:CONTAINER_PORT", spec);
+  if (n != 5 || (strcmp (parts[0], "tcp") != 0 && strcmp (parts[0], "udp") != 0))
+    return dn_make_error (err, 0, "--publish: `%s` %s", spec, usage);
+  p->udp = parts[0][0] == 'u';
   char *end;
   long hp = strtol (parts[2], &end, 10);
+  /* Port 0 would have the kernel pick one nobody asked for; the engine picks host ports itself. */
+  if (p->udp && *end == '\0' && hp == 0)
+    return dn_make_error (err, 0, "--publish: host port 0 in `%s`: the engine must pick the udp host port", spec);
   if (*end || hp < 1 || hp > 65535)
     return dn_make_error (err, 0, "--publish: invalid host port `%s`", parts[2]);
   long cp = strtol (parts[4], &end, 10);
@@ -86,7 +94,20 @@ relay_free (struct monitor *m, struct relay *r)
         *pp = r->next;
         break;
       }
-  free (r);
+  r->next = graveyard;
+  graveyard = r;
+}
+
+void
+ports_free_graveyard (void)
+{
+  while (graveyard)
+    {
+      struct relay *r = graveyard;
+      graveyard = r->next;
+      free (r);
+    }
+  udp_free_graveyard ();
 }
 
 /* Moves what it can from one socket to the other; returns -1 when the relay must end. */
@@ -240,6 +261,12 @@ ports_listen (struct monitor *m, dn_error_t *err)
   for (size_t i = 0; i < m->opt.n_publish; i++)
     {
       struct port_publish *p = &m->opt.publish[i];
+      if (p->udp)
+        {
+          if (udp_listen (m, p, err) < 0)
+            return -1;
+          continue;
+        }
       int fd = socket (AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
       if (fd < 0)
         return dn_make_error (err, errno, "socket");
@@ -275,4 +302,5 @@ ports_close (struct monitor *m)
       watch_close (m, &m->opt.publish[i].listen);
   while (relays)
     relay_free (m, relays);
+  udp_close_all (m);
 }

@@ -243,11 +243,14 @@ def test_publishing_a_port_in_use_fails_the_launch_and_leaves_nothing(monitor, t
 
 
 @pytest.mark.parametrize("spec, message", [
-    ("udp:127.0.0.1:80:10.0.0.2:80", "is not tcp:"),
+    ("sctp:127.0.0.1:80:10.0.0.2:80", "is not tcp|udp:"),
     ("tcp:127.0.0.1:0:10.0.0.2:80", "invalid host port"),
+    ("udp:127.0.0.1:0:10.0.0.2:53", "host port 0"),
+    ("udp:127.0.0.1:x:10.0.0.2:53", "invalid host port"),
     ("tcp:127.0.0.1:80:10.0.0.2:70000", "invalid container port"),
+    ("udp:127.0.0.1:53:10.0.0.2:0", "invalid container port"),
     ("tcp:localhost:80:10.0.0.2:80", "IPv4"),
-    ("tcp:127.0.0.1:80:10.0.0.2", "is not tcp:"),
+    ("tcp:127.0.0.1:80:10.0.0.2", "is not tcp|udp:"),
 ])
 def test_bad_publish_specs_are_refused(monitor, tmp_path, spec, message):
     m = monitor(["true"], ["--publish", spec])

@@ -103,7 +103,10 @@ main (void)
   CHECK (dn_nl_link_set (&inner, "vp0", &eth, &err) == 0, "%s", err ? err->msg : "");
   CHECK (if_nametoindex ("eth0") > 0 && if_nametoindex ("vp0") == 0, "renamed");
   CHECK (dn_nl_addr_add (&inner, "eth0", AF_INET, &addr, 24, &err) == 0, "%s", err ? err->msg : "");
+  CHECK (dn_nl_route_has_default (&inner, AF_INET, &err) == 0, "no default route yet");
   CHECK (dn_nl_route_add_default (&inner, AF_INET, &gw, &err) == 0, "%s", err ? err->msg : "");
+  CHECK (dn_nl_route_has_default (&inner, AF_INET, &err) == 1, "the default route is seen");
+  CHECK (dn_nl_route_has_default (&inner, AF_INET6, &err) == 0, "no IPv6 default route");
   CHECK (default_gateway_is ("0100630A"), "default route via 10.99.0.1");
 
   int client = socket (AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
