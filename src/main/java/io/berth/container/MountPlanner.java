@@ -2,14 +2,13 @@ package io.berth.container;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
+import io.berth.content.RandomIds;
 import io.berth.error.InvalidParameterException;
 import io.berth.error.NotImplementedException;
 import io.berth.volume.VolumeMounts;
@@ -22,8 +21,6 @@ final class MountPlanner {
 
 	private static final Set<String> MODES = Set.of("ro", "rw", "z", "Z", "nocopy", "private", "rprivate", "shared",
 			"rshared", "slave", "rslave", "consistent", "cached", "delegated");
-
-	private static final SecureRandom RANDOM = new SecureRandom();
 
 	private MountPlanner() {
 	}
@@ -52,19 +49,13 @@ final class MountPlanner {
 		for (String v : anonymous) {
 			String dest = destination(v);
 			if (!byDestination.containsKey(dest)) {
-				String name = HexFormat.of().formatHex(randomBytes());
+				String name = RandomIds.next();
 				Path data = require(volumes).prepare(name, true);
 				byDestination.put(dest, new MountPlan("volume", name, data.toString(), dest,
 						List.of("rbind", "rprivate"), false, true));
 			}
 		}
 		return List.copyOf(byDestination.values());
-	}
-
-	private static byte[] randomBytes() {
-		byte[] b = new byte[32];
-		RANDOM.nextBytes(b);
-		return b;
 	}
 
 	private static MountPlan bind(String bind, VolumeMounts volumes) {

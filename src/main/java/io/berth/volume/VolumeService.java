@@ -8,11 +8,9 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
-import java.security.SecureRandom;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -20,6 +18,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
 
+import io.berth.content.RandomIds;
 import io.berth.error.InvalidParameterException;
 import io.berth.error.NotFoundException;
 import io.berth.error.SystemException;
@@ -50,8 +49,6 @@ public class VolumeService implements VolumeMounts {
 	private static final Set<String> OPTION_KEYS = Set.of("type", "device", "o");
 
 	private static final Log logger = LogFactory.getLog(VolumeService.class);
-
-	private static final SecureRandom RANDOM = new SecureRandom();
 
 	private final VolumeRepository repository;
 
@@ -288,9 +285,7 @@ public class VolumeService implements VolumeMounts {
 	}
 
 	private static String generateName() {
-		byte[] b = new byte[32];
-		RANDOM.nextBytes(b);
-		return HexFormat.of().formatHex(b);
+		return RandomIds.next();
 	}
 
 	private static void deleteTree(Path dir) throws IOException {
