@@ -43,11 +43,12 @@ class BundleWriter {
 	}
 
 	/**
-	 * Writes the bundle; {@code net} is the container's bridge interface, or null in the other modes, and
+	 * Writes the bundle; {@code net} is the container's first bridge interface, or null in the other modes,
+	 * {@code embeddedDns} whether it resolves through the embedded DNS, and
 	 * {@code joined} the namespace of the container it joins with {@code --network container:X}, or null.
 	 */
 	void write(Container c, ContainerFiles files, ResolvedImage image, ContainerSpec.HostSettings host,
-			NetworkAttachment net, JoinedNetwork joined) {
+			NetworkAttachment net, boolean embeddedDns, JoinedNetwork joined) {
 		Map<String, Object> config = this.containers.config(c);
 		String hostname = (String) config.get("Hostname");
 		String domain = (String) config.getOrDefault("Domainname", "");
@@ -69,7 +70,7 @@ class BundleWriter {
 				Files.writeString(files.hosts(), this.networkFiles.hosts(hostname, host.extraHosts(),
 						(net != null) ? net.address() : null));
 				Files.writeString(files.resolvConf(), NetworkFiles.resolvConf(Path.of("/etc/resolv.conf"),
-						host.dns(), host.dnsSearch(), host.dnsOptions()));
+						host.dns(), host.dnsSearch(), host.dnsOptions(), embeddedDns));
 			}
 		}
 		catch (IOException ex) {

@@ -29,6 +29,7 @@ import io.berth.error.SystemException;
 import io.berth.image.ResolvedImage;
 import io.berth.network.NetworkAttachment;
 import io.berth.network.NetworkService;
+import io.berth.network.PortRule;
 import io.berth.paths.EnginePaths;
 import io.berth.runtime.ExitRecord;
 import io.berth.runtime.MonitorClient;
@@ -92,7 +93,7 @@ public class ContainerLifecycle {
 		this.bundles = bundles;
 	}
 
-	private Object lock(String id) {
+	Object lock(String id) {
 		return this.locks.computeIfAbsent(id, (k) -> new Object());
 	}
 
@@ -137,27 +138,33 @@ public class ContainerLifecycle {
 		boolean openStdin = Boolean.TRUE.equals(this.containers.config(c).get("OpenStdin"));
 		boolean stdinOnce = Boolean.TRUE.equals(this.containers.config(c).get("StdinOnce"));
 		Path socket = this.monitors.socketOf(c.getId());
-		NetworkAttachment net = host.networkMode().equals(NetworkService.BRIDGE) ? this.networks.attach(c.getId())
-				: null;
+		List<NetworkAttachment> nets = ContainerNetworks.joinsNetworks(host.networkMode())
+				? this.networks.prepareStart(c.getId(), c.getName(), host.networkMode()) : List.of();
 		JoinedNetwork joined = joinedNetwork(c, host);
 		List<PublishedPort> ports = this.ports.resolve(host, this.containers.config(c));
 		List<String> netArgs = new ArrayList<>();
-		if (net != null) {
-			netArgs.add(net.monitorSpec());
+		boolean routed = false;
+		for (NetworkAttachment a : nets) {
+			// The first network that reaches outside the host carries the default route, as with dockerd.
+			netArgs.add(a.monitorSpec(!routed && !a.internal()));
+			routed |= !a.internal();
 		}
+		String address = nets.isEmpty() ? null : nets.get(0).address();
+		Path netns = (host.networkMode().equals("host") || joined != null) ? null : files.netns();
 		int pid;
 		try {
-			this.bundles.write(c, files, image, host, net, joined);
+			this.bundles.write(c, files, image, host, nets.isEmpty() ? null : nets.get(0),
+					this.networks.usesEmbeddedDns(c.getId()), joined);
 			pid = this.monitors.launch(new MonitorSpec(c.getId(), files.bundle(), files.log(), files.exitFile(), socket,
-					tty, openStdin, stdinOnce, image.layerDirs(), files.upper(), files.work(),
-					(host.networkMode().equals("host") || joined != null) ? null : files.netns(), netArgs,
-					ports.stream().map((p) -> p.monitorSpec(net.address())).toList()));
+					tty, openStdin, stdinOnce, image.layerDirs(), files.upper(), files.work(), netns, netArgs,
+					ports.stream().map((p) -> p.monitorSpec(address)).toList()));
 		}
 		catch (RuntimeCommandException ex) {
 			c.failedToStart(ex.getMessage(), 127);
 			this.containers.save(c);
 			throw new SystemException("failed to create the container: " + ex.getMessage(), ex);
 		}
+		this.networks.up(c.getId(), netns, portRules(ports, address), host.dns());
 		LiveState state = live(c.getId());
 		connectPendingAttaches(state, socket);
 		try {
@@ -277,6 +284,8 @@ public class ContainerLifecycle {
 			}
 			// The frozen processes are gone; a copy still running must not thaw a later run of the container.
 			live(id).frozenForCopies = false;
+			// Its DNS socket holds the namespace, and so the veth, until closed.
+			this.networks.down(id);
 			ContainerFiles files = ContainerFiles.of(this.paths, id);
 			ExitRecord rec = awaitExitRecord(files.exitFile())
 				.orElse(new ExitRecord(255, 0, false, Instant.EPOCH, Instant.now()));
@@ -689,12 +698,32 @@ public class ContainerLifecycle {
 			Path socket = this.monitors.socketOf(id);
 			if (this.monitors.isAlive(socket)) {
 				thawIfFrozenForACopy(c);
+				networkUp(c);
 				watch(id, socket);
 			}
 			else {
 				this.restarts.execute(() -> onExit(id));
 			}
 		}
+		this.networks.reconcile();
+	}
+
+	/** After a daemon restart: a surviving container's ports and names are served again. */
+	private void networkUp(Container c) {
+		ContainerSpec.HostSettings host = this.bundles.hostSettings(c);
+		List<NetworkAttachment> nets = ContainerNetworks.joinsNetworks(host.networkMode())
+				? this.networks.attachments(c.getId()) : List.of();
+		String address = nets.isEmpty() ? null : nets.get(0).address();
+		Path netns = ContainerNetworks.joinsNetworks(host.networkMode()) || host.networkMode().equals("none")
+				? ContainerFiles.of(this.paths, c.getId()).netns() : null;
+		this.networks.up(c.getId(), netns, portRules(this.containers.publishedPorts(c), address), host.dns());
+	}
+
+	private static List<PortRule> portRules(List<PublishedPort> ports, String address) {
+		return (address == null) ? List.of()
+				: ports.stream()
+					.map((p) -> new PortRule(p.protocol(), p.hostIp(), p.hostPort(), address, p.containerPort()))
+					.toList();
 	}
 
 	/** A running container still frozen at start-up was frozen for a copy by an engine that died before thawing it. */

@@ -1,8 +1,6 @@
 package io.berth.container;
 
-import java.security.SecureRandom;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -10,6 +8,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
+import io.berth.content.RandomIds;
 import io.berth.error.ConflictException;
 import io.berth.error.InvalidParameterException;
 import io.berth.host.HostInfo;
@@ -17,6 +16,7 @@ import io.berth.image.ImageConfig;
 import io.berth.image.ImageLookup;
 import io.berth.image.ImageUsage;
 import io.berth.image.ResolvedImage;
+import io.berth.network.NetworkService;
 import io.berth.volume.VolumeMounts;
 import io.berth.volume.VolumeUsage;
 import tools.jackson.core.type.TypeReference;
@@ -34,8 +34,6 @@ public class ContainerService implements ImageUsage, VolumeUsage {
 
 	private static final String DEFAULT_PATH = "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 
-	private static final SecureRandom RANDOM = new SecureRandom();
-
 	private final ContainerRepository repository;
 
 	private final ObjectProvider<ImageLookup> images;
@@ -46,11 +44,14 @@ public class ContainerService implements ImageUsage, VolumeUsage {
 
 	private final HostInfo host;
 
+	private final NetworkService networks;
+
 	private final JsonMapper json = JsonMapper.builder().build();
 
 	ContainerService(ContainerRepository repository, ObjectProvider<ImageLookup> images,
-			ObjectProvider<VolumeMounts> volumes, ContainerEvents events, HostInfo host) {
+			ObjectProvider<VolumeMounts> volumes, ContainerEvents events, HostInfo host, NetworkService networks) {
 		this.repository = repository;
+		this.networks = networks;
 		this.images = images;
 		this.volumes = volumes;
 		this.events = events;
@@ -60,12 +61,12 @@ public class ContainerService implements ImageUsage, VolumeUsage {
 	/** Creates a container from Docker's create body; the result is its ID. */
 	public String createFromDocker(String name, String body) {
 		CreateRequestParser.Parsed p = CreateRequestParser.parse(body);
-		return create(name, p.spec(), p.hostConfigJson(), p.volumes(), p.exposedPorts());
+		return create(name, p.spec(), p.hostConfigJson(), p.volumes(), p.exposedPorts(), p.endpoints());
 	}
 
 	/** Creates a container; the result is its ID. @throws io.berth.error.NotFoundException for an unknown image */
 	public synchronized String create(String requestedName, ContainerSpec spec, String hostConfigJson,
-			Set<String> requestVolumes, Map<String, Object> exposedPorts) {
+			Set<String> requestVolumes, Map<String, Object> exposedPorts, List<EndpointRequest> endpoints) {
 		ContainerName name = (requestedName == null || requestedName.isEmpty()) ? ContainerName.random()
 				: new ContainerName(requestedName);
 		if (spec.image() == null || spec.image().isEmpty()) {
@@ -78,6 +79,8 @@ public class ContainerService implements ImageUsage, VolumeUsage {
 					+ "\" is already in use by container \"" + taken.get().getId()
 					+ "\". You have to remove (or rename) that container to be able to reuse that name.");
 		}
+		List<EndpointRequest> networks = ContainerNetworks.endpointsAtCreate(spec.host().networkMode(), endpoints,
+				this.networks);
 		ResolvedImage image = imageLookup().resolve(spec.image());
 		ImageConfig ic = image.config();
 		List<String> entrypoint = (spec.entrypoint() == null) ? ic.entrypoint()
@@ -131,6 +134,16 @@ public class ContainerService implements ImageUsage, VolumeUsage {
 		Container c = new Container(id, name.value(), spec.image(), image.id(), this.json.writeValueAsString(config),
 				hostConfigJson, this.json.writeValueAsString(args), this.json.writeValueAsString(mounts));
 		this.repository.save(c);
+		try {
+			for (EndpointRequest e : networks) {
+				this.networks.connect(id, name.value(), e.network(), e.aliases(), e.ipv4());
+			}
+		}
+		catch (RuntimeException ex) {
+			this.networks.release(id);
+			this.repository.delete(c);
+			throw ex;
+		}
 		this.events.publish(c, "create");
 		return id;
 	}
@@ -166,9 +179,7 @@ public class ContainerService implements ImageUsage, VolumeUsage {
 	}
 
 	private static String newId() {
-		byte[] b = new byte[32];
-		RANDOM.nextBytes(b);
-		return HexFormat.of().formatHex(b);
+		return RandomIds.next();
 	}
 
 	/**
@@ -217,6 +228,7 @@ public class ContainerService implements ImageUsage, VolumeUsage {
 		String old = c.getName();
 		c.rename(name.value());
 		this.repository.save(c);
+		this.networks.rename(c.getId(), name.value());
 		this.events.publish(c, "rename", Map.of("oldName", "/" + old));
 	}
 

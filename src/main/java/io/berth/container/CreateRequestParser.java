@@ -22,7 +22,8 @@ final class CreateRequestParser {
 	private static final JsonMapper JSON = JsonMapper.builder().build();
 
 	/** The parsed request plus the parts kept as Docker sent them. */
-	record Parsed(ContainerSpec spec, Set<String> volumes, Map<String, Object> exposedPorts, String hostConfigJson) {
+	record Parsed(ContainerSpec spec, Set<String> volumes, Map<String, Object> exposedPorts, String hostConfigJson,
+			List<EndpointRequest> endpoints) {
 	}
 
 	private CreateRequestParser() {
@@ -55,7 +56,33 @@ final class CreateRequestParser {
 			exposed.put(p.contains("/") ? p : p + "/tcp", Map.of());
 		}
 		String hostJson = (hc.isObject()) ? JSON.writeValueAsString(hc) : "{}";
-		return new Parsed(spec, volumes, exposed, hostJson);
+		return new Parsed(spec, volumes, exposed, hostJson, endpoints(root.path("NetworkingConfig")));
+	}
+
+	/** {@code NetworkingConfig.EndpointsConfig}: per network, its aliases and a fixed address. */
+	private static List<EndpointRequest> endpoints(JsonNode networking) {
+		List<EndpointRequest> out = new ArrayList<>();
+		JsonNode config = networking.path("EndpointsConfig");
+		if (config.isMissingNode() || config.isNull()) {
+			return out;
+		}
+		if (!config.isObject()) {
+			throw wrongType("NetworkingConfig.EndpointsConfig", "object", config);
+		}
+		for (Map.Entry<String, JsonNode> e : config.properties()) {
+			JsonNode ep = e.getValue();
+			if (ep == null || ep.isNull()) {
+				out.add(new EndpointRequest(e.getKey(), List.of(), null));
+				continue;
+			}
+			if (!ep.isObject()) {
+				throw wrongType("NetworkingConfig.EndpointsConfig." + e.getKey(), "object", ep);
+			}
+			JsonNode ipam = ep.path("IPAMConfig");
+			String ipv4 = ipam.isObject() ? text(ipam, "IPv4Address") : null;
+			out.add(new EndpointRequest(e.getKey(), strings(ep, "Aliases", false), ipv4));
+		}
+		return out;
 	}
 
 	/** Reads a stored HostConfig document back into settings. */

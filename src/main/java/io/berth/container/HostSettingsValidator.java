@@ -86,9 +86,6 @@ final class HostSettingsValidator {
 			throw new InvalidParameterException(
 					"conflicting options: port publishing and the container type network mode");
 		}
-		if (!net.equals("bridge") && !net.equals("none") && !net.equals("host") && !joins) {
-			throw new InvalidParameterException("network mode " + net + " is not supported yet");
-		}
 		for (String entry : h.extraHosts()) {
 			int colon = entry.indexOf(':');
 			String ip = (colon > 0) ? entry.substring(colon + 1) : "";

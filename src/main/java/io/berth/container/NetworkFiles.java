@@ -45,27 +45,37 @@ class NetworkFiles {
 
 	/**
 	 * The host's resolv.conf without loopback name servers (they would point into the container itself), with the
-	 * parts the container's settings name replaced.
+	 * parts the container's settings name replaced. On a user-defined network the only server is the embedded DNS,
+	 * which forwards to the {@code --dns} ones itself.
 	 */
-	static String resolvConf(Path hostFile, List<String> dns, List<String> search, List<String> options)
-			throws IOException {
+	static String resolvConf(Path hostFile, List<String> dns, List<String> search, List<String> options,
+			boolean embeddedDns) throws IOException {
 		List<String> lines = Files.exists(hostFile) ? Files.readAllLines(hostFile) : List.of();
 		List<String> out = new ArrayList<>();
 		for (String line : lines) {
 			String t = line.strip();
-			if (t.matches("nameserver\\s+(127\\.|::1).*") || (!dns.isEmpty() && t.startsWith("nameserver"))
+			if (t.matches("nameserver\\s+(127\\.|::1).*") || ((!dns.isEmpty() || embeddedDns) && t.startsWith("nameserver"))
 					|| (!search.isEmpty() && (t.startsWith("search") || t.startsWith("domain")))
 					|| (!options.isEmpty() && t.startsWith("options"))) {
 				continue;
 			}
 			out.add(line);
 		}
-		dns.forEach((d) -> out.add("nameserver " + d));
+		if (embeddedDns) {
+			out.add("nameserver 127.0.0.11");
+		}
+		else {
+			dns.forEach((d) -> out.add("nameserver " + d));
+		}
 		if (!search.isEmpty()) {
 			out.add("search " + String.join(" ", search));
 		}
 		if (!options.isEmpty()) {
 			out.add("options " + String.join(" ", options));
+		}
+		else if (embeddedDns) {
+			// As dockerd writes it: single-label container names go to the embedded server first.
+			out.add("options ndots:0");
 		}
 		return out.isEmpty() ? "" : String.join("\n", out) + "\n";
 	}

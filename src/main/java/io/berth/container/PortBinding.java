@@ -9,24 +9,27 @@ import tools.jackson.databind.JsonNode;
 
 /**
  * One {@code -p}: a container port published on a host address and port. Host port 0 means one the engine picks
- * when the container starts.
+ * when the container starts, and a range ({@code -p 8000-8010:80}) the first free one in it.
  *
  * @param containerPort the port inside the container
- * @param protocol {@code tcp}; others are refused for now
+ * @param protocol {@code tcp} or {@code udp}; sctp is refused
  * @param hostIp the host address to listen on, {@code 0.0.0.0} for all
- * @param hostPort the host port, or 0 for a free one
+ * @param hostPort the host port, or 0 for a free one; the first of a range
+ * @param hostPortEnd the last port of a range, or the host port itself
  */
-public record PortBinding(int containerPort, String protocol, String hostIp, int hostPort) {
+public record PortBinding(int containerPort, String protocol, String hostIp, int hostPort, int hostPortEnd) {
 
 	public PortBinding {
 		if (containerPort < 1 || containerPort > 65535) {
 			throw new InvalidParameterException("invalid container port " + containerPort);
 		}
-		if (hostPort < 0 || hostPort > 65535) {
-			throw new InvalidParameterException("invalid host port " + hostPort);
+		if (hostPort < 0 || hostPort > 65535 || hostPortEnd < hostPort || hostPortEnd > 65535) {
+			throw new InvalidParameterException("invalid host port " + hostPort
+					+ ((hostPortEnd != hostPort) ? "-" + hostPortEnd : ""));
 		}
-		if (!protocol.equals("tcp")) {
-			throw new InvalidParameterException("publishing " + protocol + " ports is not supported yet; only tcp");
+		if (!protocol.equals("tcp") && !protocol.equals("udp")) {
+			throw new InvalidParameterException("publishing " + protocol + " ports is not supported; only tcp and "
+					+ "udp");
 		}
 		if (!hostIp.matches("(25[0-5]|2[0-4]\\d|1?\\d?\\d)(\\.(25[0-5]|2[0-4]\\d|1?\\d?\\d)){3}")) {
 			throw new InvalidParameterException("invalid host IP " + hostIp + ": only IPv4 addresses are supported");
@@ -71,12 +74,13 @@ public record PortBinding(int containerPort, String protocol, String hostIp, int
 			for (JsonNode b : list) {
 				String ip = b.path("HostIp").isString() ? b.path("HostIp").asString() : "";
 				String port = b.path("HostPort").isString() ? b.path("HostPort").asString() : "";
-				if (!port.isEmpty() && (!port.chars().allMatch(Character::isDigit) || port.length() > 5)) {
-					throw new InvalidParameterException("invalid host port " + port
-							+ (port.contains("-") ? ": port ranges are not supported yet" : ""));
+				if (!port.isEmpty() && !port.matches("\\d{1,5}(-\\d{1,5})?")) {
+					throw new InvalidParameterException("invalid host port " + port);
 				}
-				out.add(new PortBinding(containerPort, protocol[0], ip.isEmpty() ? "0.0.0.0" : ip,
-						port.isEmpty() ? 0 : Integer.parseInt(port)));
+				int dash = port.indexOf('-');
+				int first = port.isEmpty() ? 0 : Integer.parseInt((dash < 0) ? port : port.substring(0, dash));
+				int last = (dash < 0) ? first : Integer.parseInt(port.substring(dash + 1));
+				out.add(new PortBinding(containerPort, protocol[0], ip.isEmpty() ? "0.0.0.0" : ip, first, last));
 			}
 		}
 		return out;

@@ -84,8 +84,25 @@ public record Ipv4Subnet(long network, int prefix) {
 	}
 
 	public boolean contains(String address) {
+		return contains(parseAddress(address));
+	}
+
+	private boolean contains(long address) {
+		return (address & ~hostMask(this.prefix) & 0xffffffffL) == this.network;
+	}
+
+	/** Whether the two share any address: one of them then holds the other's network address. */
+	public boolean overlaps(Ipv4Subnet other) {
+		return contains(other.network) || other.contains(this.network);
+	}
+
+	/** The address's offset from the network address; the address must be in the subnet. */
+	public long offsetOf(String address) {
 		long a = parseAddress(address);
-		return (a & ~hostMask(this.prefix) & 0xffffffffL) == this.network;
+		if (!contains(a)) {
+			throw new InvalidParameterException("address " + address + " is not in " + this);
+		}
+		return a - this.network;
 	}
 
 	/** Docker's MAC for a container address: 02:42 followed by the four octets. */

@@ -3,6 +3,8 @@ package io.berth.network;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Collectors;
 
 import io.berth.error.SystemException;
 import jnr.ffi.LibraryLoader;
@@ -13,8 +15,8 @@ import org.apache.commons.logging.LogFactory;
 import org.springframework.stereotype.Component;
 
 /**
- * Berth's own nftables table, {@code ip berth}: masquerade for traffic leaving the bridge's subnet by another
- * interface, and acceptance of forwarded traffic from and back to the bridge. It is written through libnftables in
+ * Berth's own nftables table, {@code ip berth}: masquerade, published ports' DNAT, and the isolation of networks.
+ * It is written through libnftables in
  * the daemon's process, as one atomic transaction that replaces the whole table, so no rule is ever half there and
  * no {@code nft} process is spawned. IP forwarding is turned on with it, as dockerd does.
  */
@@ -44,13 +46,17 @@ class NatRules {
 
 	}
 
+	/** A bridge network's part of the rules. */
+	record Bridge(String name, Ipv4Subnet subnet, boolean internal) {
+	}
+
 	private volatile LibNftables lib;
 
 	private volatile String applied;
 
-	/** Makes the table match the bridge, unless it already does from this daemon's run. */
-	synchronized void ensure(String bridge, Ipv4Subnet subnet) {
-		String ruleset = ruleset(bridge, subnet);
+	/** Makes the table match the networks and published ports, unless it already does from this daemon's run. */
+	synchronized void apply(List<Bridge> bridges, List<PortRule> ports) {
+		String ruleset = ruleset(bridges, ports);
 		if (ruleset.equals(this.applied)) {
 			return;
 		}
@@ -59,21 +65,101 @@ class NatRules {
 		this.applied = ruleset;
 	}
 
-	/** The transaction: declaring the table first makes the delete succeed even when it did not exist. */
-	static String ruleset(String bridge, Ipv4Subnet subnet) {
-		return "add table ip " + TABLE + "\n"
-				+ "delete table ip " + TABLE + "\n"
-				+ "table ip " + TABLE + " {\n"
-				+ "  chain postrouting {\n"
-				+ "    type nat hook postrouting priority srcnat; policy accept;\n"
-				+ "    ip saddr " + subnet + " oifname != \"" + bridge + "\" masquerade\n"
-				+ "  }\n"
-				+ "  chain forward {\n"
-				+ "    type filter hook forward priority filter; policy accept;\n"
-				+ "    iifname \"" + bridge + "\" accept\n"
-				+ "    oifname \"" + bridge + "\" ct state related,established accept\n"
-				+ "  }\n"
-				+ "}\n";
+	/** Removes the table, for a daemon that leaves nothing behind. */
+	synchronized void remove() {
+		run("add table ip " + TABLE + "\ndelete table ip " + TABLE + "\n");
+		this.applied = null;
+	}
+
+	/**
+	 * The transaction: declaring the table first makes the delete succeed even when it did not exist.
+	 * <ul>
+	 * <li>postrouting: masquerade for what leaves a non-internal network by another interface;</li>
+	 * <li>prerouting and output: DNAT of published ports for traffic to the host's own non-loopback addresses, as
+	 * dockerd's rules do; loopback traffic and a container reaching its own network's published port go to the
+	 * monitor's userland proxy, which holds the port;</li>
+	 * <li>forward: networks are isolated from each other, internal ones from everything else.</li>
+	 * </ul>
+	 */
+	static String ruleset(List<Bridge> bridges, List<PortRule> ports) {
+		StringBuilder s = new StringBuilder();
+		s.append("add table ip ").append(TABLE).append('\n');
+		s.append("delete table ip ").append(TABLE).append('\n');
+		s.append("table ip ").append(TABLE).append(" {\n");
+		s.append("  chain postrouting {\n");
+		s.append("    type nat hook postrouting priority srcnat; policy accept;\n");
+		for (Bridge b : bridges) {
+			if (!b.internal()) {
+				s.append("    ip saddr ").append(b.subnet()).append(" oifname != ").append(quote(b.name()))
+					.append(" masquerade\n");
+			}
+		}
+		s.append("  }\n");
+		String dnat = dnatRules(bridges, ports);
+		s.append("  chain prerouting {\n");
+		s.append("    type nat hook prerouting priority dstnat; policy accept;\n");
+		s.append(dnat);
+		s.append("  }\n");
+		s.append("  chain output {\n");
+		s.append("    type nat hook output priority -100; policy accept;\n");
+		s.append(dnat.replace("    fib daddr", "    ip daddr != 127.0.0.0/8 fib daddr"));
+		s.append("  }\n");
+		s.append("  chain forward {\n");
+		s.append("    type filter hook forward priority filter; policy accept;\n");
+		for (Bridge b : bridges) {
+			String others = bridges.stream()
+				.filter((o) -> !o.name().equals(b.name()))
+				.map((o) -> quote(o.name()))
+				.collect(Collectors.joining(", "));
+			if (b.internal()) {
+				s.append("    iifname ").append(quote(b.name())).append(" oifname != ").append(quote(b.name()))
+					.append(" drop\n");
+				s.append("    oifname ").append(quote(b.name())).append(" iifname != ").append(quote(b.name()))
+					.append(" drop\n");
+			}
+			else if (!others.isEmpty()) {
+				s.append("    iifname ").append(quote(b.name())).append(" oifname { ").append(others)
+					.append(" } drop\n");
+			}
+		}
+		for (Bridge b : bridges) {
+			if (!b.internal()) {
+				s.append("    iifname ").append(quote(b.name())).append(" accept\n");
+				s.append("    oifname ").append(quote(b.name())).append(" ct state related,established accept\n");
+			}
+		}
+		for (PortRule p : ports) {
+			s.append("    ip daddr ").append(p.containerIp()).append(' ').append(p.protocol()).append(" dport ")
+				.append(p.containerPort()).append(" ct status dnat accept\n");
+		}
+		s.append("  }\n");
+		s.append("}\n");
+		return s.toString();
+	}
+
+	private static String dnatRules(List<Bridge> bridges, List<PortRule> ports) {
+		StringBuilder s = new StringBuilder();
+		for (PortRule p : ports) {
+			Bridge on = bridges.stream()
+				.filter((b) -> b.subnet().contains(p.containerIp()))
+				.findFirst()
+				.orElse(null);
+			if (p.hostIp().startsWith("127.") || on == null || on.internal()) {
+				continue;
+			}
+			s.append("    fib daddr type local ");
+			if (!p.hostIp().equals("0.0.0.0")) {
+				s.append("ip daddr ").append(p.hostIp()).append(' ');
+			}
+			s.append("iifname != ").append(quote(on.name())).append(' ').append(p.protocol()).append(" dport ")
+				.append(p.hostPort()).append(" dnat to ").append(p.containerIp()).append(':')
+				.append(p.containerPort()).append('\n');
+		}
+		return s.toString();
+	}
+
+	private static String quote(String name) {
+		return "\"" + name + "\"";
 	}
 
 	private void run(String commands) {

@@ -17,7 +17,7 @@ class NetworkFilesTests {
 	@Test
 	void resolvConfDropsLoopbackServersAndKeepsTheRest() throws Exception {
 		Path host = hostFile("nameserver 127.0.0.53\nnameserver 10.0.0.2\nsearch corp.test\noptions edns0\n");
-		assertThat(NetworkFiles.resolvConf(host, List.of(), List.of(), List.of()))
+		assertThat(NetworkFiles.resolvConf(host, List.of(), List.of(), List.of(), false))
 			.isEqualTo("nameserver 10.0.0.2\nsearch corp.test\noptions edns0\n");
 	}
 
@@ -25,11 +25,20 @@ class NetworkFilesTests {
 	void dnsSettingsReplaceWhatTheyName() throws Exception {
 		Path host = hostFile("nameserver 10.0.0.2\nsearch corp.test\noptions edns0\n");
 		assertThat(NetworkFiles.resolvConf(host, List.of("10.9.9.9", "fd00::53"), List.of("a.test", "b.test"),
-				List.of("ndots:2")))
+				List.of("ndots:2"), false))
 			.isEqualTo("nameserver 10.9.9.9\nnameserver fd00::53\nsearch a.test b.test\noptions ndots:2\n");
-		assertThat(NetworkFiles.resolvConf(host, List.of("10.9.9.9"), List.of(), List.of()))
+		assertThat(NetworkFiles.resolvConf(host, List.of("10.9.9.9"), List.of(), List.of(), false))
 			.isEqualTo("search corp.test\noptions edns0\nnameserver 10.9.9.9\n");
-		assertThat(NetworkFiles.resolvConf(this.dir.resolve("missing"), List.of(), List.of(), List.of())).isEmpty();
+		assertThat(NetworkFiles.resolvConf(this.dir.resolve("missing"), List.of(), List.of(), List.of(), false)).isEmpty();
+	}
+
+	@Test
+	void onAUserNetworkTheEmbeddedServerIsTheOnlyOne() throws Exception {
+		Path host = hostFile("nameserver 10.0.0.2\nsearch corp.test\n");
+		assertThat(NetworkFiles.resolvConf(host, List.of("10.9.9.9"), List.of(), List.of(), true))
+			.isEqualTo("search corp.test\nnameserver 127.0.0.11\noptions ndots:0\n");
+		assertThat(NetworkFiles.resolvConf(host, List.of(), List.of("a.test"), List.of("ndots:3"), true))
+			.isEqualTo("nameserver 127.0.0.11\nsearch a.test\noptions ndots:3\n");
 	}
 
 	@Test

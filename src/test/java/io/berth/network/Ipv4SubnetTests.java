@@ -1,5 +1,7 @@
 package io.berth.network;
 
+import java.util.List;
+
 import io.berth.error.InvalidParameterException;
 import org.junit.jupiter.api.Test;
 
@@ -35,10 +37,22 @@ class Ipv4SubnetTests {
 
 	@Test
 	void monitorSpecNamesEveryPart() {
-		NetworkAttachment a = new NetworkAttachment("bridge", "id", "berth0", "vb0123456789a", "172.29.0.2", 16,
-				"172.29.0.1", "02:42:ac:1d:00:02");
-		assertThat(a.monitorSpec()).isEqualTo("bridge=berth0,host=vb0123456789a,ifname=eth0,addr=172.29.0.2/16,"
-				+ "gateway=172.29.0.1,mac=02:42:ac:1d:00:02,bridge-addr=172.29.0.1/16");
+		NetworkAttachment a = new NetworkAttachment("bridge", "id", "ep", "berth0", "vb0123456789abc", "eth1",
+				"172.29.0.2", 16, "172.29.0.1", "02:42:ac:1d:00:02", List.of(), false);
+		assertThat(a.monitorSpec(true)).isEqualTo("bridge=berth0,host=vb0123456789abc,ifname=eth1,"
+				+ "addr=172.29.0.2/16,gateway=172.29.0.1,mac=02:42:ac:1d:00:02,bridge-addr=172.29.0.1/16");
+		assertThat(a.monitorSpec(false)).as("only one interface carries the default route")
+			.doesNotContain("gateway=");
+	}
+
+	@Test
+	void subnetsOverlapWhenOneHoldsTheOther() {
+		assertThat(Ipv4Subnet.parse("10.0.0.0/16").overlaps(Ipv4Subnet.parse("10.0.5.0/24"))).isTrue();
+		assertThat(Ipv4Subnet.parse("10.0.5.0/24").overlaps(Ipv4Subnet.parse("10.0.0.0/16"))).isTrue();
+		assertThat(Ipv4Subnet.parse("10.0.5.0/24").overlaps(Ipv4Subnet.parse("10.0.6.0/24"))).isFalse();
+		assertThat(Ipv4Subnet.parse("10.0.5.0/24").offsetOf("10.0.5.9")).isEqualTo(9);
+		assertThatExceptionOfType(InvalidParameterException.class)
+			.isThrownBy(() -> Ipv4Subnet.parse("10.0.5.0/24").offsetOf("10.0.6.1"));
 	}
 
 }

@@ -92,4 +92,10 @@ public record FilterArgs(Map<String, List<String>> values) {
 		return this.values.isEmpty();
 	}
 
+	/** Whether labels match a {@code key} or {@code key=value} label filter term. */
+	public static boolean labelMatches(String term, Map<?, ?> labels) {
+		int eq = term.indexOf('=');
+		return (eq < 0) ? labels.containsKey(term) : term.substring(eq + 1).equals(labels.get(term.substring(0, eq)));
+	}
+
 }

@@ -14,6 +14,7 @@ import io.berth.container.ContainerStatus;
 import io.berth.container.MountPlan;
 import io.berth.container.PublishedPort;
 import io.berth.network.NetworkAttachment;
+import io.berth.network.NetworkInfo;
 import io.berth.network.NetworkService;
 import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.json.JsonMapper;
@@ -53,7 +54,7 @@ class ContainerViews {
 		m.put("State", c.getState().dockerName());
 		m.put("Status", ContainerStatus.of(c, Instant.now()));
 		m.put("HostConfig", Map.of("NetworkMode", networkMode(c)));
-		m.put("NetworkSettings", Map.of("Networks", Map.of()));
+		m.put("NetworkSettings", Map.of("Networks", networks(c, c.getState().isActive())));
 		m.put("Mounts", mounts(c));
 		return m;
 	}
@@ -109,29 +110,13 @@ class ContainerViews {
 	}
 
 	/**
-	 * Docker's NetworkSettings: a container on the bridge shows its address while it runs, and the network's entry
-	 * (without an address) when it does not; none and host modes have an entry of that name.
+	 * Docker's NetworkSettings: a container shows each network it is on, with its address there while it runs;
+	 * host and none modes have an entry of that name, and the top-level address fields are the default bridge's.
 	 */
 	private Map<String, Object> networkSettings(Container c) {
 		boolean running = c.getState() == ContainerState.RUNNING || c.getState() == ContainerState.PAUSED;
-		String mode = networkMode(c);
-		String name = mode.equals("default") ? NetworkService.BRIDGE : mode;
-		NetworkAttachment a = (running && name.equals(NetworkService.BRIDGE))
-				? this.networks.attachment(c.getId()).orElse(null) : null;
-		Map<String, Object> endpoint = new LinkedHashMap<>();
-		endpoint.put("IPAMConfig", null);
-		endpoint.put("Links", null);
-		endpoint.put("Aliases", null);
-		endpoint.put("NetworkID", name.equals(NetworkService.BRIDGE) ? this.networks.bridgeNetworkId() : "");
-		endpoint.put("EndpointID", (a != null) ? c.getId() : "");
-		endpoint.put("Gateway", (a != null) ? a.gateway() : "");
-		endpoint.put("IPAddress", (a != null) ? a.address() : "");
-		endpoint.put("IPPrefixLen", (a != null) ? a.prefix() : 0);
-		endpoint.put("IPv6Gateway", "");
-		endpoint.put("GlobalIPv6Address", "");
-		endpoint.put("GlobalIPv6PrefixLen", 0);
-		endpoint.put("MacAddress", (a != null) ? a.mac() : "");
-		endpoint.put("DriverOpts", null);
+		Map<String, Map<String, Object>> networks = networks(c, running);
+		Map<String, Object> bridge = networks.getOrDefault(NetworkService.BRIDGE, endpoint("", null, false));
 		Map<String, Object> net = new LinkedHashMap<>();
 		net.put("Bridge", "");
 		net.put("SandboxID", "");
@@ -140,17 +125,60 @@ class ContainerViews {
 		net.put("LinkLocalIPv6PrefixLen", 0);
 		net.put("Ports", running ? portMap(c) : Map.of());
 		net.put("SandboxKey", "");
-		net.put("EndpointID", endpoint.get("EndpointID"));
-		net.put("Gateway", endpoint.get("Gateway"));
+		net.put("EndpointID", bridge.get("EndpointID"));
+		net.put("Gateway", bridge.get("Gateway"));
 		net.put("GlobalIPv6Address", "");
 		net.put("GlobalIPv6PrefixLen", 0);
-		net.put("IPAddress", endpoint.get("IPAddress"));
-		net.put("IPPrefixLen", endpoint.get("IPPrefixLen"));
+		net.put("IPAddress", bridge.get("IPAddress"));
+		net.put("IPPrefixLen", bridge.get("IPPrefixLen"));
 		net.put("IPv6Gateway", "");
-		net.put("MacAddress", endpoint.get("MacAddress"));
-		// A container in another's namespace has no network of its own, as dockerd shows it.
-		net.put("Networks", name.startsWith("container:") ? Map.of() : Map.of(name, endpoint));
+		net.put("MacAddress", bridge.get("MacAddress"));
+		net.put("Networks", networks);
 		return net;
+	}
+
+	/** The container's networks by name; one in another's namespace has none of its own, as dockerd shows it. */
+	private Map<String, Map<String, Object>> networks(Container c, boolean running) {
+		String mode = networkMode(c);
+		String name = mode.equals("default") ? NetworkService.BRIDGE : mode;
+		Map<String, Map<String, Object>> out = new LinkedHashMap<>();
+		if (name.startsWith("container:")) {
+			return out;
+		}
+		List<NetworkAttachment> attached = (name.equals("host") || name.equals("none")) ? List.of()
+				: this.networks.attachments(c.getId());
+		for (NetworkAttachment a : attached) {
+			out.put(a.network(), endpoint(a.networkId(), a, running));
+		}
+		if (out.isEmpty()) {
+			String id = this.networks.list()
+				.stream()
+				.filter((n) -> n.name().equals(name) || n.id().equals(name))
+				.map(NetworkInfo::id)
+				.findFirst()
+				.orElse("");
+			out.put(name, endpoint(id, null, false));
+		}
+		return out;
+	}
+
+	private static Map<String, Object> endpoint(String networkId, NetworkAttachment a, boolean running) {
+		boolean up = a != null && running;
+		Map<String, Object> endpoint = new LinkedHashMap<>();
+		endpoint.put("IPAMConfig", null);
+		endpoint.put("Links", null);
+		endpoint.put("Aliases", (a != null && !a.aliases().isEmpty()) ? a.aliases() : null);
+		endpoint.put("NetworkID", networkId);
+		endpoint.put("EndpointID", up ? a.endpointId() : "");
+		endpoint.put("Gateway", up ? a.gateway() : "");
+		endpoint.put("IPAddress", up ? a.address() : "");
+		endpoint.put("IPPrefixLen", up ? a.prefix() : 0);
+		endpoint.put("IPv6Gateway", "");
+		endpoint.put("GlobalIPv6Address", "");
+		endpoint.put("GlobalIPv6PrefixLen", 0);
+		endpoint.put("MacAddress", up ? a.mac() : "");
+		endpoint.put("DriverOpts", null);
+		return endpoint;
 	}
 
 	/** {@code docker ps}'s ports: each published one, then exposed ones that are not, as dockerd lists them. */

@@ -91,7 +91,7 @@ class ContainersController {
 				case "name" -> values.stream().anyMatch((v) -> c.getName().matches(".*" + v.replaceFirst("^/", "") + ".*"));
 				case "id" -> values.stream().anyMatch((v) -> c.getId().startsWith(v));
 				case "status" -> values.contains(c.getState().dockerName());
-				case "label" -> values.stream().anyMatch((v) -> hasLabel(labels(c), v));
+				case "label" -> values.stream().anyMatch((v) -> FilterArgs.labelMatches(v, labels(c)));
 				case "ancestor" -> values.stream()
 					.anyMatch((v) -> v.equals(c.getImage()) || c.getImageId().contains(v));
 				case "exited" -> c.getState().name().equals("EXITED")
@@ -107,13 +107,6 @@ class ContainersController {
 
 	private Map<?, ?> labels(Container c) {
 		return (Map<?, ?>) this.containers.config(c).getOrDefault("Labels", Map.of());
-	}
-
-	/** A {@code key} or {@code key=value} label filter against a container's labels. */
-	private static boolean hasLabel(Map<?, ?> labels, String filter) {
-		int eq = filter.indexOf('=');
-		return (eq < 0) ? labels.containsKey(filter)
-				: filter.substring(eq + 1).equals(labels.get(filter.substring(0, eq)));
 	}
 
 	@GetMapping("/containers/{id}/json")
@@ -223,8 +216,8 @@ class ContainersController {
 		List<String> deleted = new ArrayList<>();
 		for (Container c : this.containers.list()) {
 			Map<?, ?> labels = labels(c);
-			if (!f.get("label").stream().allMatch((l) -> hasLabel(labels, l))
-					|| f.get("label!").stream().anyMatch((l) -> hasLabel(labels, l))
+			if (!f.get("label").stream().allMatch((l) -> FilterArgs.labelMatches(l, labels))
+					|| f.get("label!").stream().anyMatch((l) -> FilterArgs.labelMatches(l, labels))
 					|| (until != null && !c.getCreated().isBefore(until))) {
 				continue;
 			}
