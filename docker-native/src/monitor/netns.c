@@ -127,27 +127,40 @@ bind_namespace (pid_t child, const char *path, dn_error_t *err)
   return 0;
 }
 
-static int
-run_child (const struct monitor_options *o, const char *path, dn_error_t *err)
+/* Forks a child that talks to us over a SEQPACKET pair: the pid (0 in the child), or -1; *fd is this side's end. */
+static pid_t
+fork_with_channel (int *fd, dn_error_t *err)
 {
   int pair[2];
   if (socketpair (AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, pair) < 0)
-    return dn_make_error (err, errno, "socketpair");
+    {
+      dn_make_error (err, errno, "socketpair");
+      return -1;
+    }
   pid_t pid = fork ();
   if (pid < 0)
     {
       int saved = errno;
       close (pair[0]);
       close (pair[1]);
-      return dn_make_error (err, saved, "fork");
+      dn_make_error (err, saved, "fork");
+      return -1;
     }
+  close (pair[pid == 0 ? 0 : 1]);
+  *fd = pair[pid == 0 ? 1 : 0];
+  return pid;
+}
+
+static int
+run_child (const struct monitor_options *o, const char *path, dn_error_t *err)
+{
+  int channel;
+  pid_t pid = fork_with_channel (&channel, err);
+  if (pid < 0)
+    return -1;
   if (pid == 0)
-    {
-      close (pair[0]);
-      namespace_child (o, pair[1]);
-    }
-  close (pair[1]);
-  cleanup_close int sync_fd = pair[0];
+    namespace_child (o, channel);
+  cleanup_close int sync_fd = channel;
   int r = expect_ready (sync_fd, err);
   bool attached = false;
   if (r == 0)
@@ -217,30 +230,21 @@ netns_remove (struct monitor *m)
 static int
 configure_inside (const struct net_attach *a, int ns, dn_error_t *err)
 {
-  int pair[2];
-  if (socketpair (AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, pair) < 0)
-    return dn_make_error (err, errno, "socketpair");
-  pid_t pid = fork ();
+  int channel;
+  pid_t pid = fork_with_channel (&channel, err);
   if (pid < 0)
-    {
-      int saved = errno;
-      close (pair[0]);
-      close (pair[1]);
-      return dn_make_error (err, saved, "fork");
-    }
+    return -1;
   if (pid == 0)
     {
-      close (pair[0]);
       dn_error_t cerr = NULL;
       if (setns (ns, CLONE_NEWNET) < 0)
         dn_make_error (&cerr, errno, "join the network namespace");
       else if (net_attach_container_side (a, &cerr) < 0)
         dn_error_wrap (&cerr, "configure `%s` in the container", a->ifname);
-      dn_sync_send (pair[1], cerr ? DN_SYNC_ERROR : DN_SYNC_READY, cerr ? cerr->msg : NULL, NULL);
+      dn_sync_send (channel, cerr ? DN_SYNC_ERROR : DN_SYNC_READY, cerr ? cerr->msg : NULL, NULL);
       _exit (cerr ? 1 : 0);
     }
-  close (pair[1]);
-  cleanup_close int sync_fd = pair[0];
+  cleanup_close int sync_fd = channel;
   int r = expect_ready (sync_fd, err);
   /* Reaped here, before the signalfd reports it; reap() then finds nothing of ours. */
   while (waitpid (pid, NULL, 0) < 0 && errno == EINTR)
