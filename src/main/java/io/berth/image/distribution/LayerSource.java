@@ -80,6 +80,10 @@ class LayerSource {
 		return this.registry;
 	}
 
+	Long id() {
+		return this.id;
+	}
+
 	String repository() {
 		return this.repository;
 	}

@@ -1,5 +1,6 @@
 package io.berth.image.distribution;
 
+import java.util.Comparator;
 import java.util.List;
 
 import io.berth.content.Digest;
@@ -31,12 +32,12 @@ class LayerSources {
 		}
 	}
 
-	/** Known blobs of a layer in one registry, those of {@code preferredRepository} first. */
+	/** Known blobs of a layer in one registry: those of {@code preferredRepository} first, then the newest. */
 	List<LayerSource> find(Digest diffId, String registry, String preferredRepository) {
-		return this.repository.findByDiffIdAndRegistry(diffId.value(), registry).stream()
-			.sorted((a, b) -> Boolean.compare(!a.repository().equals(preferredRepository),
-					!b.repository().equals(preferredRepository)))
-			.toList();
+		// The preferred repository first, then the latest recorded: the blob of the pull or push just done.
+		Comparator<LayerSource> order = Comparator.comparing((LayerSource s) -> !s.repository()
+			.equals(preferredRepository)).thenComparing(LayerSource::id, Comparator.reverseOrder());
+		return this.repository.findByDiffIdAndRegistry(diffId.value(), registry).stream().sorted(order).toList();
 	}
 
 }
