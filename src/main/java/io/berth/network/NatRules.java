@@ -23,7 +23,7 @@ import org.springframework.stereotype.Component;
 @Component
 class NatRules {
 
-	static final String TABLE = "berth";
+	private final String table;
 
 	private static final Log logger = LogFactory.getLog(NatRules.class);
 
@@ -52,11 +52,23 @@ class NatRules {
 
 	private volatile LibNftables lib;
 
+	NatRules(NetworkProperties properties) {
+		this.table = tableFor(properties.bridgeName());
+	}
+
+	/**
+	 * The table of the daemon whose default bridge that is: {@code berth} for {@code berth0}, and one of its own for
+	 * any other, so that two daemons on one host (a second one's bridge must differ) never rewrite each other's.
+	 */
+	static String tableFor(String bridge) {
+		return bridge.equals("berth0") ? "berth" : "berth_" + bridge.replaceAll("[^A-Za-z0-9_]", "_");
+	}
+
 	private volatile String applied;
 
 	/** Makes the table match the networks and published ports, unless it already does from this daemon's run. */
 	synchronized void apply(List<Bridge> bridges, List<PortRule> ports) {
-		String ruleset = ruleset(bridges, ports);
+		String ruleset = ruleset(this.table, bridges, ports);
 		if (ruleset.equals(this.applied)) {
 			return;
 		}
@@ -67,7 +79,7 @@ class NatRules {
 
 	/** Removes the table, for a daemon that leaves nothing behind. */
 	synchronized void remove() {
-		run("add table ip " + TABLE + "\ndelete table ip " + TABLE + "\n");
+		run("add table ip " + this.table + "\ndelete table ip " + this.table + "\n");
 		this.applied = null;
 	}
 
@@ -81,11 +93,11 @@ class NatRules {
 	 * <li>forward: networks are isolated from each other, internal ones from everything else.</li>
 	 * </ul>
 	 */
-	static String ruleset(List<Bridge> bridges, List<PortRule> ports) {
+	static String ruleset(String table, List<Bridge> bridges, List<PortRule> ports) {
 		StringBuilder s = new StringBuilder();
-		s.append("add table ip ").append(TABLE).append('\n');
-		s.append("delete table ip ").append(TABLE).append('\n');
-		s.append("table ip ").append(TABLE).append(" {\n");
+		s.append("add table ip ").append(table).append('\n');
+		s.append("delete table ip ").append(table).append('\n');
+		s.append("table ip ").append(table).append(" {\n");
 		s.append("  chain postrouting {\n");
 		s.append("    type nat hook postrouting priority srcnat; policy accept;\n");
 		for (Bridge b : bridges) {

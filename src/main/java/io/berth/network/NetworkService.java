@@ -421,7 +421,8 @@ public class NetworkService {
 
 	/**
 	 * After a daemon restart, once every running container is {@link #up} again: the rules are rewritten from what
-	 * is stored, and interfaces a crashed daemon's containers left on Berth's bridges are removed.
+	 * is stored, and interfaces a crashed daemon's containers left on this daemon's bridges are removed. Bridges are
+	 * left alone: one not in this daemon's store may be another daemon's, and a network's bridge goes with it.
 	 */
 	public synchronized void reconcile() {
 		applyRules();
@@ -437,10 +438,6 @@ public class NetworkService {
 		for (Link l : all) {
 			if (l.kind().equals("bridge") && bridges.contains(l.name())) {
 				ours.add(l.index());
-			}
-			else if (l.kind().equals("bridge") && l.name().matches("bt-[0-9a-f]{12}")) {
-				logger.info("removing bridge " + l.name() + " of a network that no longer exists");
-				this.links.delete(l.name());
 			}
 		}
 		for (Link l : all) {

@@ -23,6 +23,9 @@ class BridgeNetworkIT extends BusyboxDaemonSupport {
 
 	private static final String BRIDGE = "berthit0";
 
+	/** The daemon's nftables table, named by its bridge. */
+	private static final String TABLE = "berth_" + BRIDGE;
+
 	private static final String NET = "10.77.0";
 
 	@Override
@@ -36,7 +39,7 @@ class BridgeNetworkIT extends BusyboxDaemonSupport {
 	void removeBridge() throws Exception {
 		run("ip", "link", "del", BRIDGE);
 		// The table was written for this test's bridge; the next daemon writes its own on its first container.
-		run("nft", "delete", "table", "ip", "berth");
+		run("nft", "delete", "table", "ip", TABLE);
 	}
 
 	@Test
@@ -71,7 +74,7 @@ class BridgeNetworkIT extends BusyboxDaemonSupport {
 			finally {
 				server.destroyForcibly();
 			}
-			assertThat(run("nft", "list", "table", "ip", "berth"))
+			assertThat(run("nft", "list", "table", "ip", TABLE))
 				.contains("ip saddr " + NET + ".0/24 oifname != \"" + BRIDGE + "\" masquerade");
 			assertThat(java.nio.file.Files.readString(java.nio.file.Path.of("/proc/sys/net/ipv4/ip_forward")).strip())
 				.isEqualTo("1");
@@ -249,6 +252,8 @@ class BridgeNetworkIT extends BusyboxDaemonSupport {
 				"busybox", "sh", "-c", "echo '<h1>berth</h1>' > /index.html; httpd -f -p 80 -h /")
 			.assertOk();
 		assertThat(httpGet(fixed)).contains("<h1>berth</h1>");
+		assertThat(run("curl", "-sS", "--max-time", "5", "http://127.0.0.1:" + fixed + "/"))
+			.isEqualTo("<h1>berth</h1>\n");
 
 		List<String> ports = docker("port", "httpd").assertOk().out().lines().toList();
 		assertThat(ports).contains("80/tcp -> 127.0.0.1:" + fixed);
@@ -256,6 +261,8 @@ class BridgeNetworkIT extends BusyboxDaemonSupport {
 		int randomPort = Integer.parseInt(random.substring(random.lastIndexOf(':') + 1));
 		assertThat(randomPort).isNotEqualTo(fixed);
 		assertThat(httpGet(randomPort)).contains("<h1>berth</h1>");
+		assertThat(run("curl", "-sS", "--max-time", "5", "http://127.0.0.1:" + randomPort + "/"))
+			.isEqualTo("<h1>berth</h1>\n");
 		// -P gave the exposed 81 a host port too; nothing listens there in the container, so a connection closes.
 		assertThat(ports).anyMatch((l) -> l.startsWith("81/tcp -> 0.0.0.0:"));
 		assertThat(docker("ps", "--format", "{{.Ports}}", "--filter", "name=httpd").assertOk().out())

@@ -48,10 +48,21 @@ public final class DockerCli {
 		List<String> cmd = new ArrayList<>(List.of(DOCKER, "-H", "unix://" + socket));
 		cmd.addAll(List.of(args));
 		ProcessBuilder pb = new ProcessBuilder(cmd);
+		pb.environment().remove("DOCKER_HOST");
+		return execute(pb, stdin, env, args);
+	}
+
+	/** Runs another Docker client, such as docker-compose, in {@code dir} with DOCKER_HOST set to the socket. */
+	public static Result client(Path socket, Path dir, String... command) {
+		ProcessBuilder pb = new ProcessBuilder(command).directory(dir.toFile());
+		pb.environment().put("DOCKER_HOST", "unix://" + socket);
+		return execute(pb, null, Map.of(), command);
+	}
+
+	private static Result execute(ProcessBuilder pb, byte[] stdin, Map<String, String> env, String... args) {
 		pb.environment().put("DOCKER_CONFIG", Path.of(System.getProperty("java.io.tmpdir"), "berth-it-docker-config")
 			.toString());
 		pb.environment().put("DOCKER_BUILDKIT", "0");
-		pb.environment().remove("DOCKER_HOST");
 		pb.environment().putAll(env);
 		try {
 			Process p = pb.start();

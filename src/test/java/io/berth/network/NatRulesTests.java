@@ -19,7 +19,7 @@ class NatRulesTests {
 
 	@Test
 	void networksAreMasqueradedAndIsolatedFromEachOther() {
-		String rules = NatRules.ruleset(List.of(DEFAULT, USER, SEALED), List.of());
+		String rules = NatRules.ruleset("berth", List.of(DEFAULT, USER, SEALED), List.of());
 		assertThat(rules).startsWith("add table ip berth\ndelete table ip berth\n")
 			.contains("ip saddr 172.29.0.0/16 oifname != \"berth0\" masquerade")
 			.contains("ip saddr 172.30.0.0/24 oifname != \"bt-0123456789ab\" masquerade")
@@ -32,8 +32,15 @@ class NatRulesTests {
 	}
 
 	@Test
+	void eachDaemonHasATableOfItsOwnNamedByItsBridge() {
+		assertThat(NatRules.tableFor("berth0")).isEqualTo("berth");
+		assertThat(NatRules.tableFor("berthit0")).isEqualTo("berth_berthit0");
+		assertThat(NatRules.tableFor("br-x.1")).isEqualTo("berth_br_x_1");
+	}
+
+	@Test
 	void publishedPortsAreDnatedExceptOnLoopbackWhereTheProxyServes() {
-		String rules = NatRules.ruleset(List.of(DEFAULT, USER),
+		String rules = NatRules.ruleset("berth", List.of(DEFAULT, USER),
 				List.of(new PortRule("tcp", "0.0.0.0", 8080, "172.30.0.2", 80),
 						new PortRule("udp", "10.0.0.5", 5353, "172.29.0.3", 53),
 						new PortRule("tcp", "127.0.0.1", 9090, "172.29.0.3", 90)));

@@ -81,14 +81,16 @@ class NetworksController {
 	/** The body of {@code POST /networks/create}, as CLI 28 and compose send it. */
 	@JsonIgnoreProperties(ignoreUnknown = true)
 	record CreateRequest(@JsonProperty("Name") @Nullable String name, @JsonProperty("Driver") @Nullable String driver,
-			@JsonProperty("Internal") boolean internal, @JsonProperty("Attachable") boolean attachable,
+			@JsonProperty("Internal") @Nullable Boolean internal,
+			@JsonProperty("Attachable") @Nullable Boolean attachable,
 			@JsonProperty("EnableIPv6") @Nullable Boolean enableIpv6, @JsonProperty("IPAM") @Nullable Ipam ipam,
 			@JsonProperty("Options") @Nullable Map<String, String> options,
 			@JsonProperty("Labels") @Nullable Map<String, String> labels) {
 	}
 
 	@JsonIgnoreProperties(ignoreUnknown = true)
-	record Ipam(@JsonProperty("Driver") @Nullable String driver, @JsonProperty("Config") @Nullable List<IpamConfig> config) {
+	record Ipam(@JsonProperty("Driver") @Nullable String driver,
+			@JsonProperty("Config") @Nullable List<IpamConfig> config) {
 	}
 
 	@JsonIgnoreProperties(ignoreUnknown = true)
@@ -112,7 +114,8 @@ class NetworksController {
 			throw new InvalidParameterException("--ip-range is not supported; addresses come from the whole subnet");
 		}
 		NetworkInfo n = this.networks.create(new NetworkCreate(req.name(), req.driver(), ipam.subnet(),
-				ipam.gateway(), req.internal(), req.attachable(), req.labels(), req.options()));
+				ipam.gateway(), Boolean.TRUE.equals(req.internal()), Boolean.TRUE.equals(req.attachable()),
+				req.labels(), req.options()));
 		Map<String, Object> out = new LinkedHashMap<>();
 		out.put("Id", n.id());
 		out.put("Warning", "");
@@ -151,7 +154,7 @@ class NetworksController {
 
 	@JsonIgnoreProperties(ignoreUnknown = true)
 	record DisconnectRequest(@JsonProperty("Container") @Nullable String container,
-			@JsonProperty("Force") boolean force) {
+			@JsonProperty("Force") @Nullable Boolean force) {
 	}
 
 	@PostMapping("/networks/{id}/disconnect")
