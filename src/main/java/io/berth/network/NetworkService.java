@@ -27,7 +27,6 @@ import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.stereotype.Service;
-import org.springframework.transaction.annotation.Transactional;
 
 /**
  * Networks and the containers' places on them. The predefined {@code bridge} network lives on
@@ -35,6 +34,8 @@ import org.springframework.transaction.annotation.Transactional;
  * monitor and removed with the network. An endpoint holds a container's address from its connection (or first start,
  * on the default bridge) until it is disconnected or removed. While a container runs ({@link #up} to {@link #down}),
  * its names are in the embedded DNS of the networks it shares with others and its published ports in the firewall.
+ * Changes are serialized by the service's lock, each store call committing at once: a transaction around a locked
+ * method would commit after the lock is released, and two containers created at once could get one address.
  */
 @Service
 public class NetworkService {
@@ -144,7 +145,6 @@ public class NetworkService {
 	}
 
 	/** {@code docker network create}: a name no other network has, and a subnet no other network or route has. */
-	@Transactional
 	public synchronized NetworkInfo create(NetworkCreate req) {
 		if (PREDEFINED.contains(req.name()) || this.networks.findByName(req.name()).isPresent()) {
 			throw new ConflictException("network with name " + req.name() + " already exists");
@@ -185,7 +185,6 @@ public class NetworkService {
 	}
 
 	/** {@code docker network rm}: refused for predefined networks and while a running container is on it. */
-	@Transactional
 	public synchronized void remove(String ref) {
 		NetworkInfo info = find(ref);
 		if (info.predefined()) {
@@ -204,7 +203,6 @@ public class NetworkService {
 	}
 
 	/** {@code docker network prune}: the user-defined networks no running container is on, that match. */
-	@Transactional
 	public synchronized List<String> prune(Predicate<NetworkInfo> filter) {
 		List<String> removed = new ArrayList<>();
 		for (Network n : this.networks.findAll()) {
@@ -224,7 +222,6 @@ public class NetworkService {
 	 * Connects a container to a bridge network, with an address from its subnet ({@code ipv4} if given).
 	 * @throws ForbiddenException when it is already connected
 	 */
-	@Transactional
 	public synchronized NetworkAttachment connect(String containerId, String containerName, String ref,
 			List<String> aliases, String ipv4) {
 		NetworkInfo n = find(ref);
@@ -271,7 +268,6 @@ public class NetworkService {
 	}
 
 	/** Disconnects a container; what it was connected by, for the caller to take down, or empty. */
-	@Transactional
 	public synchronized NetworkAttachment disconnect(String containerId, String ref) {
 		NetworkInfo n = find(ref);
 		Endpoint e = this.endpoints.findByContainerIdAndNetworkId(containerId, n.id())
@@ -289,7 +285,6 @@ public class NetworkService {
 	 * The container's interfaces for a start: its first network's (made now if it has none yet, as on the default
 	 * bridge) as {@code eth0}, then the others it was connected to, in order.
 	 */
-	@Transactional
 	public synchronized List<NetworkAttachment> prepareStart(String containerId, String containerName,
 			String primary) {
 		NetworkInfo first = find(primary);
@@ -314,7 +309,6 @@ public class NetworkService {
 	}
 
 	/** The interface name for one more network on a running container: the lowest {@code ethN} free. */
-	@Transactional
 	public synchronized NetworkAttachment assignInterface(String containerId, String networkId) {
 		Set<String> taken = new HashSet<>();
 		List<Endpoint> all = this.endpoints.findByContainerIdOrderByCreatedAsc(containerId);
@@ -366,14 +360,12 @@ public class NetworkService {
 	}
 
 	/** Forgets a removed container's addresses. */
-	@Transactional
 	public synchronized void release(String containerId) {
 		this.endpoints.deleteAll(this.endpoints.findByContainerIdOrderByCreatedAsc(containerId));
 		down(containerId);
 	}
 
 	/** Follows a container's rename, which changes the name the DNS answers for. */
-	@Transactional
 	public synchronized void rename(String containerId, String name) {
 		for (Endpoint e : this.endpoints.findByContainerIdOrderByCreatedAsc(containerId)) {
 			e.rename(name);
