@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Predicate;
 import java.util.stream.Stream;
 
 import io.berth.container.archive.TarStreamer;
@@ -67,13 +68,18 @@ public class ContainerCommitter {
 		RegisteredImage image = this.images.commit(request, (out) -> {
 			try (ContainerLifecycle.CopyFreeze frozen = options.pause() ? this.lifecycle.freezeForCopy(c) : () -> {
 			}) {
-				TarStreamer.writeLayer(upper, out, (path) -> INIT_PATHS.contains(path) && isStub(upper, path));
+				TarStreamer.writeLayer(upper, out, runtimeStubs(upper));
 			}
 		});
 		String imageRef = image.tags().isEmpty() ? "" : image.tags().get(0);
 		this.containers.events()
 			.publish(c, "commit", Map.of("comment", options.comment(), "imageID", image.id(), "imageRef", imageRef));
 		return image.id();
+	}
+
+	/** The paths of a container's upper directory a commit leaves out: the runtime's mount points, while stubs. */
+	static Predicate<List<String>> runtimeStubs(Path upper) {
+		return (path) -> INIT_PATHS.contains(path) && isStub(upper, path);
 	}
 
 	/** An empty file, empty directory or symlink: what the runtime creates as a mount point. */

@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 
 import io.berth.content.Digest;
 import io.berth.error.InvalidParameterException;
@@ -14,6 +15,7 @@ import io.berth.error.SystemException;
 import io.berth.image.layer.LayerStore;
 import io.berth.image.layer.PendingLayer;
 import io.berth.paths.EnginePaths;
+import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
@@ -82,6 +84,42 @@ public class ImageCommitter {
 		}
 		catch (IOException ex) {
 			throw new SystemException("cannot read the committed layer: " + ex.getMessage(), ex);
+		}
+		finally {
+			deleteQuietly(spool);
+		}
+	}
+
+	/**
+	 * One step of a build: the parent (null for {@code scratch}) with one more layer, or none for a step that only
+	 * changes the config, and the build's config. {@code createdBy} is the history line, as the classic builder
+	 * writes it into {@code container_config.Cmd}.
+	 * @return the new image, untagged
+	 */
+	public RegisteredImage commitBuildStep(@Nullable String parentImageId, Map<String, Object> config,
+			List<String> createdBy, @Nullable LayerWriter diff) {
+		ObjectNode runConfig = PLAIN.valueToTree(config);
+		ObjectNode containerConfig = runConfig.deepCopy();
+		containerConfig.set("Cmd", PLAIN.valueToTree(createdBy));
+		JsonNode parentConfig = (parentImageId == null) ? PLAIN.createObjectNode()
+				: ImageConfigs.MAPPER.readTree(this.images.configBytes(this.store.byId(parentImageId)
+					.orElseThrow(() -> new ImageNotFoundException(parentImageId))
+					.id()));
+		if (diff == null) {
+			byte[] bytes = ImageConfigs.commitConfig(parentConfig, runConfig, containerConfig, "", "", "", null,
+					Instant.now());
+			return this.images.register(bytes, List.of(), List.of(), null);
+		}
+		Path spool = spool(diff);
+		try (InputStream in = Files.newInputStream(spool);
+				PendingLayer layer = this.layers.unpack(in, this.properties.maxLayerSize().toBytes())) {
+			boolean empty = layer.diffId().equals(EMPTY_LAYER);
+			byte[] bytes = ImageConfigs.commitConfig(parentConfig, runConfig, containerConfig, "", "", "",
+					empty ? null : layer.diffId(), Instant.now());
+			return this.images.register(bytes, empty ? List.of() : List.of(layer), List.of(), null);
+		}
+		catch (IOException ex) {
+			throw new SystemException("cannot read the step's layer: " + ex.getMessage(), ex);
 		}
 		finally {
 			deleteQuietly(spool);

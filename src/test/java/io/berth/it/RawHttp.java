@@ -23,14 +23,21 @@ final class RawHttp {
 
 	static Response send(Path socket, String method, String path, String extraHeaders, String body)
 			throws IOException {
-		byte[] b = body.getBytes(StandardCharsets.UTF_8);
-		String request = method + " " + path + " HTTP/1.1\r\nHost: api\r\nConnection: close\r\n" + extraHeaders
-				+ "Content-Type: application/json\r\nContent-Length: " + b.length + "\r\n\r\n" + body;
+		return send(socket, method, path, extraHeaders + "Content-Type: application/json\r\n",
+				body.getBytes(StandardCharsets.UTF_8));
+	}
+
+	/** A request with a binary body, such as a build context tar; the headers name its type. */
+	static Response send(Path socket, String method, String path, String headers, byte[] body) throws IOException {
+		String request = method + " " + path + " HTTP/1.1\r\nHost: api\r\nConnection: close\r\n" + headers
+				+ "Content-Length: " + body.length + "\r\n\r\n";
 		try (SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX)) {
 			ch.connect(UnixDomainSocketAddress.of(socket));
-			ByteBuffer out = ByteBuffer.wrap(request.getBytes(StandardCharsets.UTF_8));
-			while (out.hasRemaining()) {
-				ch.write(out);
+			for (ByteBuffer out : new ByteBuffer[] { ByteBuffer.wrap(request.getBytes(StandardCharsets.UTF_8)),
+					ByteBuffer.wrap(body) }) {
+				while (out.hasRemaining()) {
+					ch.write(out);
+				}
 			}
 			ByteArrayOutputStream in = new ByteArrayOutputStream();
 			ByteBuffer buf = ByteBuffer.allocate(8192);

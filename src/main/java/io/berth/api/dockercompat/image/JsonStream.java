@@ -69,6 +69,22 @@ final class JsonStream implements ProgressListener {
 				+ ",\"Size\":" + size + "}}");
 	}
 
+	/** The built image's ID, which {@code docker build -q} prints. */
+	void aux(String imageId) {
+		write("{\"aux\":{\"ID\":" + JsonText.quote(imageId) + "}}");
+	}
+
+	/** A failed build step, with the code (a RUN's exit code) the classic builder puts in {@code errorDetail}. */
+	void error(String message, int code) {
+		try {
+			write("{\"errorDetail\":{\"code\":" + code + ",\"message\":" + JsonText.quote(message) + "},\"error\":"
+					+ JsonText.quote(message) + "}");
+		}
+		catch (UncheckedIOException ex) {
+			// The client is gone; there is nobody to tell.
+		}
+	}
+
 	/** An error after the 200 was sent: the CLI prints the message and exits non-zero. */
 	void error(String message) {
 		try {

@@ -1,0 +1,7 @@
+package io.berth.build;
+
+import org.springframework.data.jpa.repository.JpaRepository;
+
+interface BuildCacheRepository extends JpaRepository<BuildCacheEntry, String> {
+
+}
