@@ -5,6 +5,8 @@ import java.io.InputStream;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 
 import io.berth.build.context.BuildContext;
 import io.berth.build.dockerfile.Dockerfile;
@@ -44,7 +46,7 @@ public class BuildService {
 
 	/** What one build works with; {@link Builder}s share it. */
 	record Parts(ImageService images, ImageLookup lookup, ImageCommitter committer, BuildContainers containers,
-			BuildCache cache, PullService pulls, Path tmp) {
+			BuildCache cache, PullService pulls, Path tmp, ScheduledExecutorService ticker) {
 
 		/** A FROM or {@code --from} image, pulled when missing or when {@code --pull} asks. */
 		ResolvedImage baseImage(String ref, boolean pull, BuildOutput out) {
@@ -90,7 +92,13 @@ public class BuildService {
 
 	BuildService(ImageService images, ImageLookup lookup, ImageCommitter committer, BuildContainers containers,
 			BuildCache cache, PullService pulls, EnginePaths paths, BuildProperties properties) {
-		this.parts = new Parts(images, lookup, committer, containers, cache, pulls, paths.tmp());
+		ScheduledThreadPoolExecutor ticker = new ScheduledThreadPoolExecutor(1, (r) -> {
+			Thread t = new Thread(r, "berth-build-probe");
+			t.setDaemon(true);
+			return t;
+		});
+		ticker.setRemoveOnCancelPolicy(true);
+		this.parts = new Parts(images, lookup, committer, containers, cache, pulls, paths.tmp(), ticker);
 		this.properties = properties;
 	}
 

@@ -15,6 +15,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 
 import io.berth.build.context.BuildContext;
 import io.berth.build.context.CopyLayer;
@@ -63,6 +65,8 @@ final class Builder {
 
 	/** The RUN container of the step running now, which a cancelled build kills. */
 	private volatile @Nullable String running;
+
+	private volatile boolean clientGone;
 
 	Builder(BuildService.Parts parts, BuildOptions options, BuildOutput out, BuildContext context,
 			Dockerfile dockerfile) {
@@ -329,9 +333,16 @@ final class Builder {
 		String id = this.parts.containers().create(new BuildContainers.Run(s.imageId(), cmd, env, s.user(),
 				s.workingDir(), this.options.networkMode()));
 		this.running = id;
+		// A step may print nothing for long; an empty line each second finds a client that went away meanwhile.
+		ScheduledFuture<?> probe = this.parts.ticker().scheduleWithFixedDelay(this::probeClient, 1, 1,
+				TimeUnit.SECONDS);
 		try {
 			say(" ---> Running in " + id.substring(0, 12) + "\n");
 			int code = this.parts.containers().runAttached(id, new StreamOutput());
+			probe.cancel(false);
+			if (this.clientGone) {
+				throw new UncheckedIOException(new IOException("the client went away during the step"));
+			}
 			if (code != 0) {
 				throw new BuildFailedException("The command '" + String.join(" ", cmd)
 						+ "' returned a non-zero code: " + code, code);
@@ -343,6 +354,7 @@ final class Builder {
 			advance(s, image);
 		}
 		finally {
+			probe.cancel(false);
 			this.running = null;
 			this.parts.containers().remove(id);
 		}
@@ -595,6 +607,16 @@ final class Builder {
 
 	private String expandGlobal(String text) {
 		return ShellLex.expand(text, escape(), this.globalArgs::get);
+	}
+
+	private void probeClient() {
+		try {
+			this.out.stream("");
+		}
+		catch (RuntimeException ex) {
+			this.clientGone = true;
+			cancel();
+		}
 	}
 
 	/** Kills the RUN in progress, for a client that went away. */

@@ -246,6 +246,45 @@ class BuildIT extends BusyboxDaemonSupport {
 	}
 
 	@Test
+	void buildsRunConcurrentlyAndAClientThatGoesAwayCancelsItsBuild() throws Exception {
+		Path a = Files.createDirectories(this.dir.resolve("a"));
+		Path b = Files.createDirectories(this.dir.resolve("b"));
+		Files.writeString(a.resolve("Dockerfile"), "FROM busybox\nRUN sleep 1; echo a > /which\n");
+		Files.writeString(b.resolve("Dockerfile"), "FROM busybox\nRUN sleep 1; echo b > /which\n");
+		var first = java.util.concurrent.CompletableFuture.supplyAsync(() -> docker("build", "-t", "par:a",
+				a.toString()));
+		var second = java.util.concurrent.CompletableFuture.supplyAsync(() -> docker("build", "-t", "par:b",
+				b.toString()));
+		first.join().assertOk();
+		second.join().assertOk();
+		assertThat(docker("run", "--rm", "par:a", "cat", "/which").assertOk().out()).isEqualTo("a\n");
+		assertThat(docker("run", "--rm", "par:b", "cat", "/which").assertOk().out()).isEqualTo("b\n");
+
+		write("Dockerfile", "FROM busybox\nRUN echo started; sleep 120\n");
+		ProcessBuilder pb = new ProcessBuilder(DockerCli.DOCKER, "-H", "unix://" + this.daemon.socket(), "build", "-t",
+				"cancelled:1", this.dir.toString())
+			.redirectErrorStream(true);
+		pb.environment().put("DOCKER_BUILDKIT", "0");
+		Process cli = pb.start();
+		cli.getOutputStream().close();
+		var reader = new java.io.BufferedReader(new java.io.InputStreamReader(cli.getInputStream(),
+				StandardCharsets.UTF_8));
+		String line;
+		while ((line = reader.readLine()) != null && !line.strip().equals("started")) {
+			// Up to the RUN's first output: the step's container runs now.
+		}
+		assertThat(line).isNotNull();
+		assertThat(docker("ps", "-q").assertOk().out()).isNotEmpty();
+		cli.destroyForcibly().waitFor();
+		long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(20);
+		while (!docker("ps", "-aq").assertOk().out().isEmpty() && System.nanoTime() < deadline) {
+			Thread.sleep(100);
+		}
+		assertThat(docker("ps", "-aq").assertOk().out()).as("the step's container is gone").isEmpty();
+		assertThat(docker("images", "-q", "cancelled").assertOk().out()).isEmpty();
+	}
+
+	@Test
 	void dockerPyBuildsAndTags() throws Exception {
 		write("Dockerfile", "FROM busybox\nRUN echo py > /py\n");
 		String script = "import docker, sys\n"
