@@ -120,7 +120,8 @@ class Engine:
         return time.monotonic() - started
 
     def docker(self, *args, **kw):
-        return subprocess.run([DOCKER, "-H", "unix://" + self.sock, *args], check=True, **kw)
+        env = dict(os.environ, DOCKER_BUILDKIT="0")  # the classic builder, which both engines have
+        return subprocess.run([DOCKER, "-H", "unix://" + self.sock, *args], check=True, env=env, **kw)
 
     def stop(self):
         if self.proc and self.proc.poll() is None:
@@ -252,12 +253,33 @@ def measure(engine, image_tar, runs, parallel, log_bytes, registry):
     r["logs_mib_s"] = statistics.median(logs)
     engine.docker("rm", *[f"logbench{i}" for i in range(LOG_ROUNDS)], capture_output=True)
 
+    # Last: the build writes some hundred MB, whose writeback would slow the rows after it.
+    measure_builds(engine, r)
+
     time.sleep(5)
     r["rss_after_mib"] = rss_kib(engine.daemon_pids()) / 1024
     return r
 
 
 THROUGHPUT_BYTES = 512 * 2**20
+BUILD_BYTES = 60 * 10**6
+
+
+def measure_builds(engine, r):
+    """A Dockerfile that COPYs 60 MB of incompressible data and RUNs two steps: cold, then fully cached."""
+    ctx = os.path.join(engine.root, "build-context")
+    os.makedirs(ctx, exist_ok=True)
+    with open(os.path.join(ctx, "data.bin"), "wb") as f:
+        f.write(os.urandom(BUILD_BYTES))
+    with open(os.path.join(ctx, "Dockerfile"), "w") as f:
+        f.write("FROM busybox\nCOPY data.bin /data.bin\nRUN wc -c /data.bin > /size\nRUN echo built > /done\n")
+    r["build_cold_s"] = timed(lambda: engine.docker("build", "-q", "-t", "bench-build", ctx, capture_output=True))
+    samples = [timed(lambda: engine.docker("build", "-q", "-t", "bench-build", ctx, capture_output=True))
+               for _ in range(3)]
+    r["build_cached_s"] = statistics.median(samples)
+    engine.docker("rmi", "bench-build", capture_output=True)
+    shutil.rmtree(ctx, ignore_errors=True)
+
 
 
 def free_port():
@@ -359,6 +381,10 @@ ROWS = [
      "{:.2f} s", lambda b, d: d is None or b <= 0.8 * d, "at most 0.8x dockerd"),
     ("pull_big_mb_s", "the {big_mb} MB pull as throughput of its uncompressed layer", "{:.0f} MB/s", None, ""),
     ("tar_xzf_mb_s", "`tar -xzf` of the same layer blob into a directory (the limit)", "{:.0f} MB/s", None, ""),
+    ("build_cold_s", "`docker build` (classic) of a Dockerfile that COPYs 60 MB and RUNs two steps, cold", "{:.2f} s",
+     lambda b, d: d is None or b <= 0.8 * d, "at most 0.8x dockerd"),
+    ("build_cached_s", "the same build again, fully cached, median of 3", "{:.2f} s", lambda b, d: b <= 0.3,
+     "at most 0.3 s"),
     ("ready_s", "start to first `/_ping` answer", "{:.2f} s", lambda b, d: b <= 3, "at most 3 s"),
     ("rss_start_mib", "daemon RSS, idle 5 s after start", "{:.0f} MiB", lambda b, d: b <= 200, "at most 200 MB"),
     ("rss_after_mib", "daemon RSS, idle 5 s after the workloads", "{:.0f} MiB", lambda b, d: b <= 200,
