@@ -3,11 +3,17 @@ package io.berth.image;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.channels.Channels;
+import java.nio.channels.Pipe;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 
 import io.berth.content.Digest;
 import io.berth.error.InvalidParameterException;
@@ -34,6 +40,13 @@ public class ImageCommitter {
 
 	/** The diff ID of a tar with no entries (two zero blocks), which dockerd does not add as a layer. */
 	static final Digest EMPTY_LAYER = Digest.of(new byte[1024]);
+
+	/** Writers of build steps' layers, each feeding one unpack through a pipe. */
+	private static final ExecutorService WRITERS = Executors.newCachedThreadPool((r) -> {
+		Thread t = new Thread(r, "berth-layer-writer");
+		t.setDaemon(true);
+		return t;
+	});
 
 	/** Plain order-keeping mapper: the configs keep the order the container's config has. */
 	private static final JsonMapper PLAIN = JsonMapper.builder().build();
@@ -110,9 +123,26 @@ public class ImageCommitter {
 					Instant.now());
 			return this.images.register(bytes, List.of(), List.of(), null);
 		}
-		Path spool = spool(diff);
-		try (InputStream in = Files.newInputStream(spool);
+		// Streamed through a pipe, not spooled: a build step holds nothing that must be let go before the unpack.
+		Pipe pipe;
+		try {
+			pipe = Pipe.open();
+		}
+		catch (IOException ex) {
+			throw new SystemException("cannot open a pipe for the step's layer: " + ex.getMessage(), ex);
+		}
+		CompletableFuture<Void> writing = CompletableFuture.runAsync(() -> {
+			try (OutputStream out = Channels.newOutputStream(pipe.sink())) {
+				diff.writeTo(out);
+			}
+			catch (IOException ex) {
+				throw new UncheckedIOException(ex);
+			}
+		}, WRITERS);
+		try (InputStream in = Channels.newInputStream(pipe.source());
 				PendingLayer layer = this.layers.unpack(in, this.properties.maxLayerSize().toBytes())) {
+			// A writer that failed ended the tar early; its error, not a short layer, is the result.
+			awaitWriter(writing);
 			boolean empty = layer.diffId().equals(EMPTY_LAYER);
 			byte[] bytes = ImageConfigs.commitConfig(parentConfig, runConfig, containerConfig, "", "", "",
 					empty ? null : layer.diffId(), Instant.now());
@@ -121,8 +151,18 @@ public class ImageCommitter {
 		catch (IOException ex) {
 			throw new SystemException("cannot read the step's layer: " + ex.getMessage(), ex);
 		}
-		finally {
-			deleteQuietly(spool);
+	}
+
+	private static void awaitWriter(CompletableFuture<Void> writing) {
+		try {
+			writing.join();
+		}
+		catch (java.util.concurrent.CompletionException ex) {
+			Throwable cause = (ex.getCause() instanceof UncheckedIOException u) ? u.getCause() : ex.getCause();
+			if (cause instanceof RuntimeException r) {
+				throw r;
+			}
+			throw new SystemException("cannot write the step's layer: " + cause.getMessage(), cause);
 		}
 	}
 
