@@ -284,8 +284,6 @@ public class ContainerLifecycle {
 			}
 			// The frozen processes are gone; a copy still running must not thaw a later run of the container.
 			live(id).frozenForCopies = false;
-			// Its DNS socket holds the namespace, and so the veth, until closed.
-			this.networks.down(id);
 			ContainerFiles files = ContainerFiles.of(this.paths, id);
 			ExitRecord rec = awaitExitRecord(files.exitFile())
 				.orElse(new ExitRecord(255, 0, false, Instant.EPOCH, Instant.now()));
@@ -294,6 +292,9 @@ public class ContainerLifecycle {
 			this.containers.save(c);
 			this.containers.events().publish(c, "die", Map.of("exitCode", Integer.toString(rec.exitCode())));
 			live(id).completeExit(new ExitStatus(rec.exitCode(), null));
+			// After the exit is on record, which must not wait on the network lock: its DNS socket holds the
+			// namespace, and so the veth, until closed.
+			this.networks.down(id);
 			if (removing) {
 				return;
 			}
