@@ -139,6 +139,30 @@ class BuildIT extends BusyboxDaemonSupport {
 	}
 
 	@Test
+	void heredocsSubstitutionLabelsAndNoCache() throws Exception {
+		write("Dockerfile", """
+				FROM busybox
+				ENV GREETING=hi
+				ENV A=${UNSET:-fallback} B=${GREETING:+was-set} C=${UNSET:+never}
+				RUN <<EOF
+				echo "heredoc run: $A $B [$C]" > /h1
+				EOF
+				COPY <<EOF /h2
+				heredoc copy
+				EOF
+				""");
+		docker("build", "-t", "docs:1", "--label", "team=build", this.dir.toString()).assertOk();
+		assertThat(docker("run", "--rm", "docs:1", "cat", "/h1", "/h2").assertOk().out())
+			.isEqualTo("heredoc run: fallback was-set []\nheredoc copy\n");
+		assertThat(inspect("docs:1", "{{.Config.Labels.team}}")).isEqualTo("build");
+		assertThat(docker("build", "-t", "docs:1", "--label", "team=build", this.dir.toString()).assertOk().out())
+			.contains("Using cache");
+		DockerCli.Result fresh = docker("build", "--no-cache", "-t", "docs:2", this.dir.toString()).assertOk();
+		assertThat(fresh.out()).doesNotContain("Using cache");
+		assertThat(idOf("docs:2")).isNotEqualTo(idOf("docs:1"));
+	}
+
+	@Test
 	void multiStageCopiesFromAStageAndLeavesTheRestBehind() throws Exception {
 		write("Dockerfile", """
 				FROM busybox AS builder

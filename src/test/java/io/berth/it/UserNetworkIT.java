@@ -259,6 +259,36 @@ class UserNetworkIT extends BusyboxDaemonSupport {
 		assertThat(run("nft", "list", "table", "ip", TABLE)).contains("dport " + port + " dnat to " + address);
 	}
 
+	@Test
+	void aStartingDaemonRemovesTheVethsAndRulesOfContainersThatDiedWhileItWasDown() throws Exception {
+		docker("network", "create", "crashy").assertOk();
+		List<String> before = links("veth");
+		int port = freePort();
+		startWeb("doomed", "crashy", "-p", port + ":80");
+		List<String> during = links("veth");
+		assertThat(during).hasSize(before.size() + 1);
+		long init = Long.parseLong(inspect("doomed", "{{.State.Pid}}"));
+		long monitor = ProcessHandle.of(init).orElseThrow().parent().orElseThrow().pid();
+
+		// The daemon dies, and while it is down the container's monitor and processes die without cleaning up.
+		this.daemon.kill9();
+		ProcessHandle.of(monitor).orElseThrow().destroyForcibly();
+		ProcessHandle.of(init).orElseThrow().destroyForcibly();
+		Thread.sleep(500);
+		assertThat(links("veth")).as("the killed monitor left its veth").hasSize(before.size() + 1);
+		this.daemon.launch();
+
+		long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+		while (!links("veth").equals(before) && System.nanoTime() < deadline) {
+			Thread.sleep(100);
+		}
+		assertThat(links("veth")).as("reconciled as the daemon starts").isEqualTo(before);
+		assertThat(run("nft", "list", "table", "ip", TABLE)).doesNotContain("dport " + port + " ");
+		awaitInspect("doomed", "{{.State.Status}}", "exited", 60);
+		docker("rm", "doomed").assertOk();
+		docker("network", "rm", "crashy").assertOk();
+	}
+
 	/** A busybox httpd that names itself, logging each client's address. */
 	private void startWeb(String name, String network, String... more) {
 		String[] args = new String[] { "run", "-d", "--name", name, "--network", network };
