@@ -14,9 +14,11 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 
 import io.berth.build.context.BuildContext;
 import io.berth.build.context.CopyLayer;
@@ -28,8 +30,10 @@ import io.berth.build.dockerfile.Dockerfile;
 import io.berth.build.dockerfile.Instruction;
 import io.berth.build.dockerfile.ShellLex;
 import io.berth.container.BuildContainers;
+import io.berth.content.Digest;
 import io.berth.error.EngineException;
 import io.berth.error.InvalidParameterException;
+import io.berth.image.LayerWriter;
 import io.berth.image.ResolvedImage;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.node.ArrayNode;
@@ -227,7 +231,9 @@ final class Builder {
 					s.object("Labels").put(kv.getKey(), kv.getValue());
 				}
 			}
-			case "MAINTAINER" -> s.object("Labels");
+			case "MAINTAINER" -> {
+				// Deprecated; the classic builder writes it as the image's author, which Berth leaves empty.
+			}
 			case "USER" -> s.config().put("User", expand(s, i.rest()).strip());
 			case "STOPSIGNAL" -> s.config().put("StopSignal", expand(s, i.rest()).strip());
 			case "EXPOSE" -> {
@@ -314,7 +320,7 @@ final class Builder {
 		// Build args in scope reach RUN as environment variables and, as in the classic builder, its cache key.
 		List<String> argEnv = new ArrayList<>();
 		s.args().forEach((k, v) -> {
-			if (v != null && java.util.Objects.equals(s.lookup(k), v)) {
+			if (v != null && Objects.equals(s.lookup(k), v)) {
 				argEnv.add(k + "=" + v);
 			}
 		});
@@ -376,7 +382,7 @@ final class Builder {
 			List<String> createdBy = List.of("/bin/sh", "-c", "#(nop) " + keyword + " heredoc in " + dest + " ");
 			String name = i.heredocs().get(0).name();
 			commitStep(s, String.join(" ", createdBy) + owner + chmod,
-					io.berth.content.Digest.of(content).hex(), createdBy, (o) -> {
+					Digest.of(content).hex(), createdBy, (o) -> {
 						try (ImageRoot below = ImageRoot.open(layerDirs(s.imageId()), this.parts.tmp())) {
 							CopyLayer.writeHeredoc(o, name, dest, s.workingDir(), content, owner, chmod,
 									DestinationTree.of(below.path()));
@@ -483,7 +489,7 @@ final class Builder {
 
 	/** Commits a step, or reuses the cached image of the same step. */
 	private void commitStep(Stage s, String step, String inputs, List<String> createdBy,
-			io.berth.image.@Nullable LayerWriter diff) {
+			@Nullable LayerWriter diff) {
 		String parent = (s.imageId() != null) ? s.imageId() : "scratch";
 		String key = BuildCache.key(parent, step, inputs + "\n" + s.config());
 		if (cached(s, key)) {
@@ -592,7 +598,7 @@ final class Builder {
 	}
 
 	/** The stage's variables for expansion; an ARG looked up counts as consumed. */
-	private java.util.function.Function<String, @Nullable String> vars(Stage s) {
+	private Function<String, @Nullable String> vars(Stage s) {
 		return (name) -> {
 			if (s.args().containsKey(name)) {
 				this.usedArgs.add(name);
