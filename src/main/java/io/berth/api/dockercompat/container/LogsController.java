@@ -82,7 +82,8 @@ class LogsController {
 	/**
 	 * Writes records as Docker's multiplexed frames (or raw text for a tty) into one buffer, handed to the response
 	 * when full and flushed whenever the log reader has nothing more for now: a big log costs a write per 64 KiB,
-	 * not several per line, and a followed log still shows each line as it comes.
+	 * not several per line, and a followed log still shows each line as it comes. Consecutive lines of one stream
+	 * share a frame within the buffer, so the CLI demultiplexes a header per 64 KiB rather than one per line.
 	 */
 	static final class FrameSink implements JsonFileLog.Sink {
 
@@ -98,6 +99,11 @@ class LogsController {
 
 		private int len;
 
+		/** Where the buffer's last frame header is, or -1 when it holds none that can grow. */
+		private int frameStart = -1;
+
+		private boolean frameStderr;
+
 		FrameSink(OutputStream os, boolean tty, boolean stamps, HttpServletResponse response) {
 			this.os = os;
 			this.tty = tty;
@@ -110,6 +116,14 @@ class LogsController {
 			byte[] prefix = this.stamps ? (entry.fixedTime() + " ").getBytes(StandardCharsets.US_ASCII) : NO_BYTES;
 			byte[] text = entry.text();
 			int payload = prefix.length + text.length;
+			if (!this.tty && this.frameStart >= 0 && this.frameStderr == entry.stderr()
+					&& this.len + payload <= this.buf.length) {
+				// The same stream as the frame before it in the buffer: one more line in that frame, as a frame
+				// may carry any number of lines, and clients read a frame per header, not a line.
+				append(prefix, text);
+				setLength(this.frameStart, this.len - this.frameStart - 8);
+				return true;
+			}
 			int need = (this.tty ? 0 : 8) + payload;
 			if (this.len + need > this.buf.length) {
 				drain();
@@ -119,21 +133,31 @@ class LogsController {
 				return true;
 			}
 			if (!this.tty) {
+				this.frameStart = this.len;
+				this.frameStderr = entry.stderr();
 				this.buf[this.len] = (byte) (entry.stderr() ? 2 : 1);
 				this.buf[this.len + 1] = 0;
 				this.buf[this.len + 2] = 0;
 				this.buf[this.len + 3] = 0;
-				this.buf[this.len + 4] = (byte) (payload >>> 24);
-				this.buf[this.len + 5] = (byte) (payload >>> 16);
-				this.buf[this.len + 6] = (byte) (payload >>> 8);
-				this.buf[this.len + 7] = (byte) payload;
 				this.len += 8;
+				setLength(this.frameStart, payload);
 			}
+			append(prefix, text);
+			return true;
+		}
+
+		private void append(byte[] prefix, byte[] text) {
 			System.arraycopy(prefix, 0, this.buf, this.len, prefix.length);
 			this.len += prefix.length;
 			System.arraycopy(text, 0, this.buf, this.len, text.length);
 			this.len += text.length;
-			return true;
+		}
+
+		private void setLength(int header, int payload) {
+			this.buf[header + 4] = (byte) (payload >>> 24);
+			this.buf[header + 5] = (byte) (payload >>> 16);
+			this.buf[header + 6] = (byte) (payload >>> 8);
+			this.buf[header + 7] = (byte) payload;
 		}
 
 		@Override
@@ -147,6 +171,7 @@ class LogsController {
 				this.os.write(this.buf, 0, this.len);
 				this.len = 0;
 			}
+			this.frameStart = -1;
 		}
 
 	}
