@@ -542,45 +542,16 @@ final class Builder {
 		String[] parts = spec.split(":", 2);
 		String user = parts[0];
 		String group = (parts.length == 2) ? parts[1] : null;
-		int uid;
-		int gid;
 		if (user.matches("\\d+") && (group == null || group.matches("\\d+"))) {
-			uid = Integer.parseInt(user);
-			gid = (group == null) ? uid : Integer.parseInt(group);
-			return new Owner(uid, gid);
+			int uid = Integer.parseInt(user);
+			return new Owner(uid, (group == null) ? uid : Integer.parseInt(group));
 		}
 		if (s.imageId() == null) {
 			throw new InvalidParameterException("unable to convert uid/gid chown string to host mapping: the stage "
 					+ "has no /etc/passwd to look up " + spec);
 		}
-		try (ImageRoot root = ImageRoot.open(layerDirs(s.imageId()), this.parts.tmp())) {
-			int[] u = user.matches("\\d+") ? new int[] { Integer.parseInt(user), Integer.parseInt(user) }
-					: lookup(root.path().resolve("etc/passwd"), user, true);
-			uid = u[0];
-			gid = (group == null) ? u[1]
-					: group.matches("\\d+") ? Integer.parseInt(group) : lookup(root.path().resolve("etc/group"),
-							group, false)[0];
-			return new Owner(uid, gid);
-		}
-	}
-
-	private static int[] lookup(Path file, String name, boolean user) {
-		try {
-			for (String line : Files.readAllLines(file)) {
-				String[] f = line.split(":");
-				if (f.length > 3 && f[0].equals(name)) {
-					return new int[] { Integer.parseInt(f[2]), Integer.parseInt(f[3]) };
-				}
-				if (!user && f.length > 2 && f[0].equals(name)) {
-					return new int[] { Integer.parseInt(f[2]), Integer.parseInt(f[2]) };
-				}
-			}
-		}
-		catch (IOException | NumberFormatException ex) {
-			// Not found below.
-		}
-		throw new InvalidParameterException("unable to convert uid/gid chown string to host mapping: no such "
-				+ (user ? "user" : "group") + ": " + name);
+		int[] ids = this.parts.containers().ids(spec, layerDirs(s.imageId()));
+		return new Owner(ids[0], ids[1]);
 	}
 
 	private static @Nullable Integer chmod(@Nullable String chmod) {

@@ -5,6 +5,8 @@ import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -132,6 +134,19 @@ public class BuildContainers {
 		Container c = this.containers.get(containerId);
 		Path upper = this.lifecycle.upperDir(c);
 		return (out) -> TarStreamer.writeLayer(upper, out, ContainerCommitter.runtimeStubs(upper));
+	}
+
+	/**
+	 * A {@code --chown} spec ({@code name}, {@code uid}, {@code name:group}, ...) as numeric ids, read from the
+	 * image's /etc/passwd and /etc/group as {@code --user} is.
+	 * @param imageLayers the image's layer directories, lowest first
+	 * @return the uid and the gid
+	 */
+	public int[] ids(String spec, List<Path> imageLayers) {
+		List<Path> topFirst = new ArrayList<>(imageLayers);
+		Collections.reverse(topFirst);
+		UserResolver.User user = UserResolver.resolve(spec, topFirst);
+		return new int[] { user.uid(), user.gid() };
 	}
 
 	/** Kills the step's container if it still runs, as a cancelled build does. */
