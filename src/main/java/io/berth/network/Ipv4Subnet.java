@@ -91,11 +91,6 @@ public record Ipv4Subnet(long network, int prefix) {
 		return (address & ~hostMask(this.prefix) & 0xffffffffL) == this.network;
 	}
 
-	/** Whether the two share any address: one of them then holds the other's network address. */
-	public boolean overlaps(Ipv4Subnet other) {
-		return contains(other.network) || other.contains(this.network);
-	}
-
 	/** The address's offset from the network address; the address must be in the subnet. */
 	public long offsetOf(String address) {
 		long a = parseAddress(address);

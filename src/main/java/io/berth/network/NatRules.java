@@ -77,12 +77,6 @@ class NatRules {
 		this.applied = ruleset;
 	}
 
-	/** Removes the table, for a daemon that leaves nothing behind. */
-	synchronized void remove() {
-		run("add table ip " + this.table + "\ndelete table ip " + this.table + "\n");
-		this.applied = null;
-	}
-
 	/**
 	 * The transaction: declaring the table first makes the delete succeed even when it did not exist.
 	 * <ul>
