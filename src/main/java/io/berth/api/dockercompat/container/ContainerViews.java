@@ -13,8 +13,8 @@ import io.berth.container.ContainerState;
 import io.berth.container.ContainerStatus;
 import io.berth.container.MountPlan;
 import io.berth.container.PublishedPort;
+import io.berth.error.EngineException;
 import io.berth.network.NetworkAttachment;
-import io.berth.network.NetworkInfo;
 import io.berth.network.NetworkService;
 import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.json.JsonMapper;
@@ -151,12 +151,14 @@ class ContainerViews {
 			out.put(a.network(), endpoint(a.networkId(), a, running));
 		}
 		if (out.isEmpty()) {
-			String id = this.networks.list()
-				.stream()
-				.filter((n) -> n.name().equals(name) || n.id().equals(name))
-				.map(NetworkInfo::id)
-				.findFirst()
-				.orElse("");
+			String id;
+			try {
+				id = this.networks.find(name).id();
+			}
+			catch (EngineException ex) {
+				// Its network was removed while the container was stopped.
+				id = "";
+			}
 			out.put(name, endpoint(id, null, false));
 		}
 		return out;
