@@ -1,4 +1,4 @@
-package io.berth.api.dockercompat.container;
+package io.berth.container;
 
 import java.time.Instant;
 import java.util.ArrayList;
@@ -6,13 +6,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import io.berth.container.Container;
-import io.berth.container.ContainerLifecycle;
-import io.berth.container.ContainerService;
-import io.berth.container.ContainerState;
-import io.berth.container.ContainerStatus;
-import io.berth.container.MountPlan;
-import io.berth.container.PublishedPort;
 import io.berth.error.EngineException;
 import io.berth.network.NetworkAttachment;
 import io.berth.network.NetworkService;
@@ -21,9 +14,9 @@ import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.stereotype.Component;
 
-/** Renders containers as Docker's list items and inspect documents (API 1.41 shapes). */
+/** Renders containers as Docker's list items and inspect documents (API 1.41 shapes), for the API and the dashboard. */
 @Component
-class ContainerViews {
+public class ContainerViews {
 
 	private static final String ZERO_TIME = "0001-01-01T00:00:00Z";
 
@@ -35,13 +28,13 @@ class ContainerViews {
 
 	private final NetworkService networks;
 
-	ContainerViews(ContainerService containers, ContainerLifecycle lifecycle, NetworkService networks) {
+	public ContainerViews(ContainerService containers, ContainerLifecycle lifecycle, NetworkService networks) {
 		this.containers = containers;
 		this.lifecycle = lifecycle;
 		this.networks = networks;
 	}
 
-	Map<String, Object> summary(Container c) {
+	public Map<String, Object> summary(Container c) {
 		Map<String, Object> m = new LinkedHashMap<>();
 		m.put("Id", c.getId());
 		m.put("Names", List.of("/" + c.getName()));
@@ -59,7 +52,7 @@ class ContainerViews {
 		return m;
 	}
 
-	Map<String, Object> inspect(Container c) {
+	public Map<String, Object> inspect(Container c) {
 		Map<String, Object> m = new LinkedHashMap<>();
 		List<String> args = this.containers.args(c);
 		m.put("Id", c.getId());

@@ -18,6 +18,7 @@ import io.berth.api.transport.ClientConnections;
 import io.berth.container.Container;
 import io.berth.container.ContainerLifecycle;
 import io.berth.container.ContainerService;
+import io.berth.container.ContainerViews;
 import io.berth.container.ExitStatus;
 import io.berth.error.InvalidParameterException;
 import io.berth.error.NotModifiedException;
