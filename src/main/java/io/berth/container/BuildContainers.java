@@ -161,7 +161,7 @@ public class BuildContainers {
 
 	/** Removes the step's container with its anonymous volumes, whatever state it is in. */
 	public void remove(String containerId) {
-		this.lifecycle.remove(containerId, true, true);
+		this.lifecycle.remove(containerId, true, true, false);
 	}
 
 }

@@ -70,6 +70,8 @@ public class ContainerLifecycle {
 
 	private final PortPublisher ports;
 
+	private final RemovedContainers removedContainers;
+
 	private final Map<String, LiveState> live = new ConcurrentHashMap<>();
 
 	private final Map<String, Object> locks = new ConcurrentHashMap<>();
@@ -83,7 +85,8 @@ public class ContainerLifecycle {
 	private final JsonMapper json = JsonMapper.builder().build();
 
 	ContainerLifecycle(ContainerService containers, MonitorClient monitors, RuntimeClient runtime, EnginePaths paths,
-			BundleWriter bundles, NetworkService networks, PortPublisher ports) {
+			BundleWriter bundles, NetworkService networks, PortPublisher ports, RemovedContainers removedContainers) {
+		this.removedContainers = removedContainers;
 		this.networks = networks;
 		this.ports = ports;
 		this.containers = containers;
@@ -122,7 +125,7 @@ public class ContainerLifecycle {
 			}
 			catch (RuntimeException ex) {
 				if (autoRemove(c)) {
-					removeStopped(this.containers.reload(c.getId()).orElse(c), true);
+					removeStopped(this.containers.reload(c.getId()).orElse(c), true, true);
 				}
 				throw ex;
 			}
@@ -300,7 +303,7 @@ public class ContainerLifecycle {
 			}
 			if (autoRemove(c)) {
 				try {
-					removeStopped(c, true);
+					removeStopped(c, true, true);
 				}
 				catch (RuntimeException ex) {
 					logger.error("cannot remove " + id + " after it exited: " + ex.getMessage());
@@ -619,6 +622,11 @@ public class ContainerLifecycle {
 	}
 
 	public void remove(String ref, boolean force, boolean removeVolumes) {
+		remove(ref, force, removeVolumes, true);
+	}
+
+	/** Removes a container; {@code keepLog} false for a build's step containers, whose logs nobody looks back at. */
+	void remove(String ref, boolean force, boolean removeVolumes, boolean keepLog) {
 		Container c = this.containers.get(ref);
 		CompletableFuture<ExitStatus> exit = null;
 		synchronized (lock(c.getId())) {
@@ -647,12 +655,12 @@ public class ContainerLifecycle {
 			throw new SystemException("container " + c.getId() + " did not exit after SIGKILL");
 		}
 		synchronized (lock(c.getId())) {
-			removeStopped(this.containers.reload(c.getId()).orElse(c), removeVolumes);
+			removeStopped(this.containers.reload(c.getId()).orElse(c), removeVolumes, keepLog);
 		}
 	}
 
 	/** Removes a container that has no process; caller holds the lock. */
-	private void removeStopped(Container c, boolean removeVolumes) {
+	private void removeStopped(Container c, boolean removeVolumes, boolean keepLog) {
 		ContainerFiles files = ContainerFiles.of(this.paths, c.getId());
 		try {
 			// A monitor that exited normally left nothing; one killed with SIGKILL left these.
@@ -660,6 +668,9 @@ public class ContainerLifecycle {
 			if (files.netns() != null) {
 				LeftoverMounts.detach(files.netns());
 				Files.deleteIfExists(files.netns());
+			}
+			if (keepLog) {
+				this.removedContainers.keep(c, files.log());
 			}
 			FileTrees.deleteRecursively(files.dir());
 		}
