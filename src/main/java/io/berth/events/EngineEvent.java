@@ -9,6 +9,9 @@ import java.util.Map;
 public record EngineEvent(String type, String action, String actorId, Map<String, String> attributes,
 		long timeNano) {
 
+	/** The type of the dashboard's audit events: who did what from the browser. */
+	public static final String AUDIT = "audit";
+
 	public EngineEvent {
 		attributes = Map.copyOf(attributes);
 	}

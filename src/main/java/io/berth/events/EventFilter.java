@@ -43,6 +43,11 @@ public record EventFilter(Map<String, List<String>> terms) {
 	}
 
 	public boolean matches(EngineEvent event) {
+		// Docker clients know only Docker's event types (docker-java fails on others), so audit events of the
+		// dashboard reach only those who ask for them by type.
+		if (event.type().equals(EngineEvent.AUDIT) && !this.terms.getOrDefault("type", List.of()).contains(EngineEvent.AUDIT)) {
+			return false;
+		}
 		for (Map.Entry<String, List<String>> term : this.terms.entrySet()) {
 			List<String> values = term.getValue();
 			if (values.isEmpty()) {
