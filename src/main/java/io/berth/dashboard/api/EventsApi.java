@@ -1,0 +1,36 @@
+package io.berth.dashboard.api;
+
+import java.util.List;
+
+import io.berth.events.EventLog;
+
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+
+/** The stored events for the timeline; the live ones come over the WebSocket. */
+@RestController
+class EventsApi {
+
+	private static final int MAX = 500;
+
+	private final EventLog events;
+
+	EventsApi(EventLog events) {
+		this.events = events;
+	}
+
+	@GetMapping("/ui/api/events")
+	List<EventView> list(@RequestParam(required = false) String type, @RequestParam(required = false) String action,
+			@RequestParam(required = false) String container, @RequestParam(required = false) String since,
+			@RequestParam(required = false) String until) {
+		EventQuery q = EventQuery.parse(type, action, container, since, until);
+		return last(this.events.replay(q.since(), q.until(), q.filter()).stream().filter(q::matches).map(EventView::of)
+			.toList(), MAX);
+	}
+
+	static <T> List<T> last(List<T> list, int n) {
+		return (list.size() <= n) ? list : list.subList(list.size() - n, list.size());
+	}
+
+}

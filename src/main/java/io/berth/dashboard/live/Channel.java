@@ -1,0 +1,17 @@
+package io.berth.dashboard.live;
+
+import tools.jackson.databind.JsonNode;
+
+/** A kind of live channel a tab may open: containers, events, stats, logs or a terminal. */
+interface Channel {
+
+	/** Whether this kind serves the channel name, e.g. {@code stats:<id>}. */
+	boolean serves(String channel);
+
+	/**
+	 * Starts pushing to the session on that channel; what is returned stops it.
+	 * @throws io.berth.error.EngineException when the request is refused, which the tab hears as an error
+	 */
+	AutoCloseable open(LiveSession session, String channel, JsonNode request);
+
+}

@@ -1,0 +1,173 @@
+package io.berth.dashboard.live;
+
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+import io.berth.dashboard.security.SignedInUser;
+import io.berth.error.EngineException;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.stereotype.Component;
+import org.springframework.web.socket.CloseStatus;
+import org.springframework.web.socket.TextMessage;
+import org.springframework.web.socket.WebSocketSession;
+import org.springframework.web.socket.handler.TextWebSocketHandler;
+
+/**
+ * The dashboard's multiplexed socket: a tab opens channels with {@code sub} (and terminals with {@code exec}), and
+ * everything it watches arrives on this one connection, tagged with the channel. See docs/dashboard.md.
+ */
+@Component
+class LiveSocketHandler extends TextWebSocketHandler {
+
+	static final String USER = "berth.user";
+
+	private static final int MAX_TERMINALS = 8;
+
+	/** The largest message a browser may send: terminal input pasted in one go fits. */
+	private static final int MAX_MESSAGE = 256 * 1024;
+
+	private static final Log logger = LogFactory.getLog(LiveSocketHandler.class);
+
+	private final List<Channel> channels;
+
+	private final TerminalChannel terminals;
+
+	private final JsonMapper json = JsonMapper.builder().build();
+
+	private final Map<String, LiveSession> sessions = new ConcurrentHashMap<>();
+
+	private final Map<String, Map<String, TerminalChannel.Terminal>> openTerminals = new ConcurrentHashMap<>();
+
+	LiveSocketHandler(List<Channel> channels, TerminalChannel terminals) {
+		this.channels = channels;
+		this.terminals = terminals;
+	}
+
+	@Override
+	public void afterConnectionEstablished(WebSocketSession session) {
+		session.setTextMessageSizeLimit(MAX_MESSAGE);
+		SignedInUser user = (SignedInUser) session.getAttributes().get(USER);
+		this.sessions.put(session.getId(), new LiveSession(session, user, this.json));
+		this.openTerminals.put(session.getId(), new ConcurrentHashMap<>());
+	}
+
+	@Override
+	protected void handleTextMessage(WebSocketSession socket, TextMessage message) {
+		LiveSession session = this.sessions.get(socket.getId());
+		if (session == null) {
+			return;
+		}
+		JsonNode request;
+		try {
+			request = this.json.readTree(message.getPayload());
+		}
+		catch (JacksonException ex) {
+			session.error("", "invalid JSON: " + ex.getOriginalMessage());
+			return;
+		}
+		String op = request.path("op").asString("");
+		String ch = request.path("ch").asString("");
+		if (ch.isEmpty() || ch.length() > 200) {
+			session.error(ch, "a request needs a channel name (ch) of at most 200 characters");
+			return;
+		}
+		try {
+			switch (op) {
+				case "sub" -> subscribe(session, ch, request);
+				case "unsub" -> session.closeChannel(ch);
+				case "exec" -> exec(socket.getId(), session, ch, request);
+				case "input" -> terminal(socket.getId(), ch).input(request.path("data").asString(""));
+				case "resize" -> terminal(socket.getId(), ch).resize(request.path("cols").asInt(80),
+						request.path("rows").asInt(24));
+				case "close" -> closeTerminal(socket.getId(), ch);
+				default -> session.error(ch, "unknown op \"" + op + "\": use sub, unsub, exec, input, resize or close");
+			}
+		}
+		catch (EngineException ex) {
+			session.error(ch, ex.getMessage());
+		}
+		catch (Exception ex) {
+			logger.warn("dashboard socket request " + op + " on " + ch + " failed", ex);
+			session.error(ch, "failed: " + ex.getMessage());
+		}
+	}
+
+	private void subscribe(LiveSession session, String ch, JsonNode request) {
+		if (!session.has(ch) && session.channelCount() >= LiveSession.MAX_CHANNELS) {
+			session.error(ch, "too many channels open on this socket (" + LiveSession.MAX_CHANNELS + ")");
+			return;
+		}
+		for (Channel c : this.channels) {
+			if (c.serves(ch)) {
+				session.opened(ch, c.open(session, ch, request));
+				return;
+			}
+		}
+		session.error(ch, "unknown channel \"" + ch + "\"");
+	}
+
+	private void exec(String socketId, LiveSession session, String ch, JsonNode request) {
+		if (!ch.startsWith("term:")) {
+			session.error(ch, "terminals are opened on channels named term:<n>");
+			return;
+		}
+		Map<String, TerminalChannel.Terminal> mine = this.openTerminals.get(socketId);
+		if (mine.size() >= MAX_TERMINALS && !mine.containsKey(ch)) {
+			session.error(ch, "too many terminals open on this socket (" + MAX_TERMINALS + ")");
+			return;
+		}
+		closeTerminal(socketId, ch);
+		mine.put(ch, this.terminals.open(session, ch, request));
+	}
+
+	private TerminalChannel.Terminal terminal(String socketId, String ch) {
+		TerminalChannel.Terminal t = this.openTerminals.getOrDefault(socketId, Map.of()).get(ch);
+		if (t == null) {
+			throw new io.berth.error.NotFoundException("no terminal open on " + ch);
+		}
+		return t;
+	}
+
+	private void closeTerminal(String socketId, String ch) {
+		TerminalChannel.Terminal t = this.openTerminals.getOrDefault(socketId, Map.of()).remove(ch);
+		if (t != null) {
+			try {
+				t.close();
+			}
+			catch (Exception ex) {
+				logger.debug("closing terminal " + ch + ": " + ex.getMessage());
+			}
+		}
+	}
+
+	@Override
+	public void afterConnectionClosed(WebSocketSession socket, CloseStatus status) {
+		LiveSession session = this.sessions.remove(socket.getId());
+		if (session != null) {
+			session.closeAll();
+		}
+		Map<String, TerminalChannel.Terminal> mine = this.openTerminals.remove(socket.getId());
+		if (mine != null) {
+			for (TerminalChannel.Terminal t : mine.values()) {
+				try {
+					t.close();
+				}
+				catch (Exception ex) {
+					logger.debug("closing a terminal: " + ex.getMessage());
+				}
+			}
+		}
+	}
+
+	@Override
+	public void handleTransportError(WebSocketSession socket, Throwable exception) {
+		logger.debug("dashboard socket error: " + exception.getMessage());
+	}
+
+}
