@@ -14,10 +14,13 @@ JVM_FLAGS ?= -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xms16m -Xmn12m -Xss512k -
 APP_DIR = target/berth
 BERTH_JAVA = env MALLOC_ARENA_MAX=2 java $(JVM_FLAGS) -XX:SharedArchiveFile=$(APP_DIR)/berth.jsa -jar $(APP_DIR)/berth.jar
 
-.PHONY: deps native build run run-command test native-test engine-test clean
+.PHONY: deps test-deps native build run run-command test native-test engine-test clean
 
 deps:
 	@.ci/install-deps
+
+test-deps:
+	@.ci/install-deps test
 
 native: deps
 	$(MAKE) -C docker-native all
@@ -44,7 +47,7 @@ native-test: native
 	$(MAKE) -C docker-native check
 
 # Unit tests, then the integration tests against target/berth.jar and the real docker CLI.
-engine-test: native
+engine-test: native test-deps
 	mvn -B verify
 
 test: native-test engine-test
