@@ -83,6 +83,19 @@ public final class BerthDaemon implements AutoCloseable {
 		return this.root.resolve("data");
 	}
 
+	/** The dashboard's address, from the port Tomcat reports in the log (the daemon runs with server.port 0). */
+	public String dashboardUrl() throws IOException {
+		java.util.regex.Matcher m = java.util.regex.Pattern.compile("Tomcat started on ports? (\\d+)").matcher(log());
+		int port = -1;
+		while (m.find()) {
+			port = Integer.parseInt(m.group(1));
+		}
+		if (port <= 0) {
+			throw new IllegalStateException("no dashboard port in the daemon's log");
+		}
+		return "http://127.0.0.1:" + port;
+	}
+
 	public String log() throws IOException {
 		Path log = this.root.resolve("daemon.log");
 		return Files.exists(log) ? Files.readString(log) : "";
