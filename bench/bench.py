@@ -21,6 +21,7 @@ import threading
 import time
 
 import busybox_rootfs
+import dashboard
 import registry_fixture
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -415,7 +416,7 @@ def fmt(key, fmt_s, value):
     return fmt_s.format(value * 1000 if fmt_s.endswith("ms") else value)
 
 
-def report(results, args, berth_cmd):
+def report(results, args, berth_cmd, dash):
     b, d = results["Berth"], results.get("dockerd")
     now = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     out = ["# Benchmarks", "",
@@ -432,7 +433,8 @@ def report(results, args, berth_cmd):
         label = label.format(runs=args.runs, concurrent=args.concurrent, mib=args.log_mib,
                              big_mb=round(args.big_mb), layered_mb=round(args.layered_mb))
         out.append(f"| {label} | {fmt(key, fmt_s, bv)} | {fmt(key, fmt_s, dv)} | {ratio} | {target} | {met} |")
-    out += ["", "## How", "",
+    out += [""] + dashboard.section(dash)
+    out += ["## How", "",
             "- Start: the time from spawning the daemon to its first `200` answer on `GET /_ping`, polled every 5 ms.",
             "  Berth is started exactly as `make run` starts it:", "", f"  `{berth_cmd}`", "",
             "  dockerd is started with `--bip=172.31.254.1/24 --iptables=false` on its own roots; it starts its own",
@@ -485,6 +487,16 @@ def report(results, args, berth_cmd):
     return "\n".join(out)
 
 
+def measure_dashboard(image_tar):
+    """bench/dashboard.py's rows, on a Berth daemon of their own."""
+    root = tempfile.mkdtemp(prefix="bench-dashboard-")
+    try:
+        return dashboard.measure(Berth, image_tar, root)
+    finally:
+        subprocess.run(["umount", "-R", "-l", root], capture_output=True)
+        shutil.rmtree(root, ignore_errors=True)
+
+
 def java_version():
     p = subprocess.run(["java", "-version"], capture_output=True, text=True)
     return (p.stderr.strip().splitlines() or ["absent"])[0]
@@ -497,12 +509,21 @@ def main():
     ap.add_argument("--log-mib", type=int, default=100)
     ap.add_argument("--big-mb", type=float, default=60, help="size of the single-layer pull image")
     ap.add_argument("--no-dockerd", action="store_true", help="measure Berth only")
+    ap.add_argument("--dashboard-only", action="store_true",
+                    help="only the dashboard's rows: rewrite the Dashboard section of --out, keep the rest")
     ap.add_argument("--out", default=os.path.join(REPO, "docs", "benchmarks.md"))
     args = ap.parse_args()
     if os.geteuid() != 0:
         raise SystemExit("bench: run as root; both daemons need it")
 
     image_tar = busybox_rootfs.rootfs_tar()
+    if args.dashboard_only:
+        with open(args.out) as f:
+            text = dashboard.replace_section(f.read(), dashboard.section(measure_dashboard(image_tar)))
+        with open(args.out, "w") as f:
+            f.write(text)
+        print(text)
+        return
     registry = registry_fixture.start(tempfile.mkdtemp(prefix="bench-registry-"), int(args.big_mb * 1e6))
     engines = [Berth]
     if not args.no_dockerd and shutil.which("dockerd"):
@@ -521,13 +542,14 @@ def main():
                 engine.stop()
                 subprocess.run(["umount", "-R", "-l", root], capture_output=True)
                 shutil.rmtree(root, ignore_errors=True)
+        dash = measure_dashboard(image_tar)
         results["Berth"]["tar_xzf_mb_s"] = registry.tar_xzf_mb_s()
         results["Berth"]["loopback_mib_s"] = loopback_throughput()
         args.layered_mb = registry.layered_bytes / 1e6
     finally:
         registry.stop()
     berth_cmd = " ".join(berth_java()) + " [--name=value ...]"
-    text = report(results, args, berth_cmd)
+    text = report(results, args, berth_cmd, dash)
     with open(args.out, "w") as f:
         f.write(text)
     print(text)
