@@ -47,7 +47,7 @@ public record RunForm(String image, String name, String cmd, List<String> env, L
 			body.put("Cmd", ShellWords.split(this.cmd));
 		}
 		for (String e : this.env) {
-			if (e.startsWith("=") || !e.contains("=") && e.isBlank()) {
+			if (e.startsWith("=")) {
 				throw new FieldException("env", "invalid environment variable \"" + e + "\": use NAME=value");
 			}
 		}
