@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
@@ -65,7 +66,9 @@ class DashboardBrowserIT extends BusyboxDaemonSupport {
 
 	@Override
 	protected String[] daemonArgs() {
-		return new String[] { "--berth.security.initial-admin-password=" + PASSWORD };
+		// A bridge of its own, so the test can run beside another daemon on the default one.
+		return new String[] { "--berth.security.initial-admin-password=" + PASSWORD,
+				"--berth.network.bridge-name=berthe2e0", "--berth.network.bridge-subnet=10.87.0.0/24" };
 	}
 
 	@BeforeAll
@@ -135,7 +138,8 @@ class DashboardBrowserIT extends BusyboxDaemonSupport {
 		assertPageNotReloaded();
 		assertThat(inspect("e2e-web", "{{.State.Status}} {{.HostConfig.Memory}}")).isEqualTo("running 67108864");
 		// A container started elsewhere shows up on the open page too.
-		docker("run", "-d", "--name", "e2e-cli", "--network", "none", "busybox", "sleep", "300").assertOk();
+		docker("run", "-d", "--name", "e2e-cli", "--network", "none", "busybox", "sh", "-c", "echo cli-hello; sleep 300")
+			.assertOk();
 		wait(5).until(ExpectedConditions
 			.presenceOfElementLocated(By.cssSelector("#containers tr[data-name='e2e-cli'][data-state='running']")));
 		assertPageNotReloaded();
@@ -217,6 +221,58 @@ class DashboardBrowserIT extends BusyboxDaemonSupport {
 
 	@Test
 	@Order(7)
+	void mergesTwoContainersLogsAndJumpsToAContainerFromThePalette() {
+		this.browser.get(this.base + "/ui/logs?ids=" + this.containerId + ",e2e-cli");
+		WebElement merged = wait(10).until(ExpectedConditions.presenceOfElementLocated(By.id("merged-view")));
+		wait(10).until(ExpectedConditions.textToBePresentInElement(merged, "cli-hello"));
+		wait(10).until(ExpectedConditions.textToBePresentInElement(merged, "written-after-open-"));
+		assertThat(merged.findElements(By.cssSelector(".log-line .log-container")))
+			.extracting(WebElement::getText)
+			.contains("e2e-web", "e2e-cli");
+		screenshot("merged-logs");
+		this.browser.findElement(By.tagName("body")).sendKeys(Keys.chord(Keys.CONTROL, "k"));
+		WebElement input = wait(5).until(ExpectedConditions.visibilityOfElementLocated(By.id("palette-input")));
+		input.sendKeys("e2e-cli");
+		wait(5).until(ExpectedConditions.presenceOfElementLocated(By.cssSelector(".palette-item")));
+		input.sendKeys(Keys.ENTER);
+		wait(10).until(ExpectedConditions.urlMatches("/ui/containers/[0-9a-f]{64}"));
+		wait(10).until(ExpectedConditions.textToBePresentInElementLocated(By.id("log-view"), "cli-hello"));
+	}
+
+	@Test
+	@Order(8)
+	void opensAMillionLineLogAtItsEndAndPagesBackToItsStart() {
+		docker("run", "--name", "e2e-million", "--network", "none", "busybox", "seq", "1", "1000000").assertOk();
+		String id = inspect("e2e-million", "{{.Id}}");
+		this.browser.get(this.base + "/ui/containers/" + id);
+		WebElement view = wait(10).until(ExpectedConditions.presenceOfElementLocated(By.id("log-view")));
+		wait(10).until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("#log-view .log-line[data-n='999999']")));
+		assertThat(this.browser.findElement(By.cssSelector("#log-view .log-line[data-n='999999']")).getText())
+			.isEqualTo("1000000");
+		// Virtualised: only the lines in sight are in the page.
+		assertThat(view.findElements(By.cssSelector(".log-line")).size()).isLessThan(1000);
+		// As a user does: the Home key on the log, then a wheel turn and a jump to the middle.
+		view.sendKeys(Keys.HOME);
+		wait(10).until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("#log-view .log-line[data-n='0']")));
+		assertThat(this.browser.findElement(By.cssSelector("#log-view .log-line[data-n='0']")).getText()).isEqualTo("1");
+		((JavascriptExecutor) this.browser).executeScript(
+				"arguments[0].dispatchEvent(new WheelEvent('wheel', {deltaY: 100}));"
+						+ "arguments[0].scrollTop = arguments[0].scrollHeight / 2;", view);
+		wait(10).until((d) -> {
+			List<WebElement> lines = view.findElements(By.cssSelector(".log-line"));
+			if (lines.isEmpty()) {
+				return false;
+			}
+			long n = Long.parseLong(lines.get(0).getAttribute("data-n"));
+			return n > 400_000L && n < 600_000L;
+		});
+		WebElement middle = view.findElements(By.cssSelector(".log-line")).get(0);
+		assertThat(middle.getText()).isEqualTo(Long.toString(Long.parseLong(middle.getAttribute("data-n")) + 1));
+		docker("rm", "e2e-million").assertOk();
+	}
+
+	@Test
+	@Order(9)
 	void removesItAndItsLogStaysReadable() {
 		this.browser.get(this.base + "/ui/containers/" + this.containerId);
 		wait(5).until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("#log-view .log-line")));
@@ -239,7 +295,7 @@ class DashboardBrowserIT extends BusyboxDaemonSupport {
 	}
 
 	@Test
-	@Order(8)
+	@Order(10)
 	void aViewersSocketIsRefusedATerminalAndAForeignOriginIsRefusedTheSocket() throws Exception {
 		HttpClient admin = signedInClient("admin", PASSWORD);
 		String csrf = csrfOf(admin);
@@ -274,6 +330,24 @@ class DashboardBrowserIT extends BusyboxDaemonSupport {
 			assertThat(((WebSocketHandshakeException) ex.getCause()).getResponse().statusCode()).isEqualTo(403);
 		}
 		copyScreenshotsToDocs();
+	}
+
+	@Test
+	@Order(11)
+	void aRetentionOfZeroForgetsRemovedContainersLogs() throws Exception {
+		HttpClient admin = signedInClient("admin", PASSWORD);
+		String csrf = csrfOf(admin);
+		String logs = this.base + "/ui/api/containers/" + this.containerId + "/logs";
+		assertThat(admin.send(HttpRequest.newBuilder(URI.create(logs)).build(), HttpResponse.BodyHandlers.ofString())
+			.statusCode()).isEqualTo(200);
+		HttpResponse<String> put = admin.send(HttpRequest.newBuilder(URI.create(this.base + "/ui/api/settings"))
+			.header("Content-Type", "application/json").header("Origin", this.base).header("X-CSRF-Token", csrf)
+			.PUT(HttpRequest.BodyPublishers.ofString("{\"logRetentionHours\":0}"))
+			.build(), HttpResponse.BodyHandlers.ofString());
+		assertThat(put.statusCode()).as(put.body()).isEqualTo(200);
+		assertThat(admin.send(HttpRequest.newBuilder(URI.create(logs)).build(), HttpResponse.BodyHandlers.ofString())
+			.statusCode()).isEqualTo(404);
+		assertThat(this.daemon.dataRoot().resolve("removed-containers").resolve(this.containerId)).doesNotExist();
 	}
 
 	private HttpClient signedInClient(String user, String password) throws Exception {
