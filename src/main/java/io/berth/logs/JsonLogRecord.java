@@ -10,13 +10,13 @@ import java.util.Arrays;
  * reads millions of records and a general JSON tree per record was the bottleneck. Anything that is not a flat
  * object of strings is left to the caller's general parser.
  */
-final class JsonLogRecord {
+public final class JsonLogRecord {
 
 	/** The buffer ends before the record does. */
-	static final int NEED_MORE = -1;
+	public static final int NEED_MORE = -1;
 
 	/** Not a flat object of string fields on one line. */
-	static final int NOT_FLAT = -2;
+	public static final int NOT_FLAT = -2;
 
 	private static final byte[] LOG = "log".getBytes(StandardCharsets.US_ASCII);
 
@@ -48,7 +48,7 @@ final class JsonLogRecord {
 	 * Decodes the record that starts at {@code off} in {@code b[off, limit)}. Returns the offset just past the
 	 * newline that ends it, {@link #NEED_MORE} when the buffer ends first, or {@link #NOT_FLAT}.
 	 */
-	int decode(byte[] b, int off, int limit) {
+	public int decode(byte[] b, int off, int limit) {
 		this.in = b;
 		this.pos = off;
 		this.end = limit;
@@ -107,15 +107,24 @@ final class JsonLogRecord {
 		return Arrays.equals(this.scratch, 0, scratchLength, word, 0, word.length);
 	}
 
-	byte[] text() {
+	public byte[] text() {
 		return Arrays.copyOf(this.text, this.textLength);
 	}
 
-	boolean stderr() {
+	/** The decoded text without a copy: the first {@link #textLength()} bytes, valid until the next decode. */
+	public byte[] textBuffer() {
+		return this.text;
+	}
+
+	public int textLength() {
+		return this.textLength;
+	}
+
+	public boolean stderr() {
 		return this.stderr;
 	}
 
-	String time() {
+	public String time() {
 		return this.time;
 	}
 
