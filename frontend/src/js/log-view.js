@@ -29,6 +29,31 @@ export function formatLogTime(t) {
 }
 
 /** datetime-local value -> RFC 3339 (UTC), or '' when empty/invalid. */
+/**
+ * One log line as both views show it: its stream, an optional label before it (the merged view's container name),
+ * the time when asked for, and the server's HTML of the text, which the server escaped before adding ANSI spans.
+ */
+export function logLineElement(line, showTime, label) {
+  const d = document.createElement('div');
+  const err = line.s === 'e';
+  d.className = err ? 'log-line stderr' : 'log-line';
+  if (line.n !== undefined && line.n !== null) d.dataset.n = String(line.n);
+  d.dataset.stream = err ? 'e' : 'o';
+  if (label) d.append(label);
+  if (showTime) {
+    const t = document.createElement('span');
+    t.className = 'log-time';
+    t.textContent = formatLogTime(line.t);
+    t.title = line.t || '';
+    d.append(t);
+  }
+  const tx = document.createElement('span');
+  tx.className = 'log-text';
+  tx.innerHTML = line.html ?? '';
+  d.append(tx);
+  return d;
+}
+
 export function localToRfc3339(value) {
   if (!value) return '';
   const d = new Date(value);
@@ -563,23 +588,9 @@ export class LogView {
   }
 
   makeRow(line, i, showTime) {
-    const d = document.createElement('div');
-    const err = line.s === 'e';
-    d.className = err ? 'log-line stderr' : 'log-line';
-    d.dataset.n = String(line.n ?? i);
+    const d = logLineElement(line, showTime);
+    if (line.n === undefined || line.n === null) d.dataset.n = String(i);
     d.dataset.i = String(i);
-    d.dataset.stream = err ? 'e' : 'o';
-    if (showTime) {
-      const t = document.createElement('span');
-      t.className = 'log-time';
-      t.textContent = formatLogTime(line.t);
-      t.title = line.t || '';
-      d.append(t);
-    }
-    const tx = document.createElement('span');
-    tx.className = 'log-text';
-    tx.innerHTML = line.html ?? ''; // escaped by the server; ANSI turned into spans
-    d.append(tx);
     return d;
   }
 

@@ -3,7 +3,7 @@
 
 import * as httpMod from '/ui/assets/js/http.js';
 import * as hubMod from '/ui/assets/js/hub.js';
-import { formatLogTime } from './log-view.js';
+import { logLineElement } from './log-view.js';
 
 const { api } = httpMod;
 const hub = hubMod.hub || hubMod.default || hubMod;
@@ -134,29 +134,13 @@ function atBottom() {
 }
 
 function makeRow(l) {
-  const d = document.createElement('div');
-  const err = l.s === 'e';
-  d.className = err ? 'log-line stderr' : 'log-line';
-  if (l.n !== undefined) d.dataset.n = String(l.n);
-  d.dataset.stream = err ? 'e' : 'o';
   const c = info(l.container);
-  d.dataset.container = c.id;
   const name = document.createElement('span');
   name.className = 'log-container';
   name.textContent = c.label;
   name.style.setProperty('--h', String(c.hue));
-  d.append(name);
-  if (timesEl.checked) {
-    const t = document.createElement('span');
-    t.className = 'log-time';
-    t.textContent = formatLogTime(l.t);
-    t.title = l.t || '';
-    d.append(t);
-  }
-  const tx = document.createElement('span');
-  tx.className = 'log-text';
-  tx.innerHTML = l.html ?? ''; // escaped by the server; ANSI turned into spans
-  d.append(tx);
+  const d = logLineElement(l, timesEl.checked, name);
+  d.dataset.container = c.id;
   return d;
 }
 
