@@ -1,5 +1,7 @@
 package io.berth.container;
 
+import java.io.IOException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
@@ -21,7 +23,9 @@ import io.berth.events.EngineEvent;
 import io.berth.events.EventFilter;
 import io.berth.events.EventLog;
 import io.berth.events.EventSubscription;
+import io.berth.paths.EnginePaths;
 import io.berth.stats.StatsHistory;
+import io.berth.stats.StatsHistoryFile;
 import io.berth.stats.StatsPoint;
 import io.berth.stats.StatsProperties;
 import io.berth.stats.StatsReader;
@@ -51,6 +55,8 @@ public class ContainerStatsCollector implements SmartLifecycle {
 	private static final Log logger = LogFactory.getLog(ContainerStatsCollector.class);
 
 	private static final long TICK_MILLIS = 1000;
+
+	private static final long SAVE_MINUTES = 10;
 
 	private static final EventFilter EVENTS = new EventFilter(Map.of("type", List.of("container"), "event",
 			List.of("start", "die", "pause", "unpause", "destroy")));
@@ -83,11 +89,16 @@ public class ContainerStatsCollector implements SmartLifecycle {
 
 	private volatile @Nullable EventSubscription subscription;
 
+	/** Where the history is kept across restarts; none in tests. */
+	private @Nullable Path historyFile;
+
 	@Autowired
 	ContainerStatsCollector(StatsReader reader, StatsHistory history, StatsProperties properties,
-			ContainerService containers, ContainerLifecycle lifecycle, ObjectProvider<EventLog> events) {
+			ContainerService containers, ContainerLifecycle lifecycle, ObjectProvider<EventLog> events,
+			EnginePaths paths) {
 		this(reader, history, properties.resolution(), () -> running(containers.active(), lifecycle::cgroupPath),
 				events::getIfAvailable);
+		this.historyFile = paths.dataRoot().resolve("stats-history.bin");
 	}
 
 	/** For tests: the running containers come from {@code targets}, and no events are listened to. */
@@ -155,6 +166,17 @@ public class ContainerStatsCollector implements SmartLifecycle {
 			this.subscription = log.subscribe(EVENTS, this::onEvent);
 		}
 		this.targetsChanged.set(true);
+		Path file = this.historyFile;
+		if (file != null) {
+			try {
+				StatsHistoryFile.load(this.history, file);
+			}
+			catch (IOException failure) {
+				logger.warn("Could not load the stats history from " + file + ": " + failure.getMessage());
+			}
+			// Now and then as well as at the stop, so a daemon that crashes loses at most this much of the history.
+			ex.scheduleWithFixedDelay(this::saveHistory, SAVE_MINUTES, SAVE_MINUTES, TimeUnit.MINUTES);
+		}
 		// Fixed delay rather than rate: after a stall, a burst of catch-up ticks would give rates over tiny intervals.
 		ex.scheduleWithFixedDelay(this::safeTick, TICK_MILLIS, TICK_MILLIS, TimeUnit.MILLISECONDS);
 		this.executor = ex;
@@ -171,6 +193,21 @@ public class ContainerStatsCollector implements SmartLifecycle {
 		if (ex != null) {
 			ex.shutdownNow();
 			this.executor = null;
+			saveHistory();
+		}
+	}
+
+	private void saveHistory() {
+		Path file = this.historyFile;
+		if (file == null) {
+			return;
+		}
+		try {
+			this.history.prune();
+			StatsHistoryFile.save(this.history, file);
+		}
+		catch (IOException | RuntimeException ex) {
+			logger.warn("Could not save the stats history to " + file + ": " + ex.getMessage());
 		}
 	}
 

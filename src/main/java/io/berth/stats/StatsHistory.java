@@ -72,6 +72,11 @@ public class StatsHistory {
 		}
 	}
 
+	/** The containers with a history. */
+	public java.util.Set<String> ids() {
+		return java.util.Set.copyOf(this.rings.keySet());
+	}
+
 	/** Forgets the container's history. */
 	public void remove(String id) {
 		this.rings.remove(id);

@@ -19,7 +19,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * A daemon started without {@code berth.security.initial-admin-password} makes the first admin with a generated
  * password: printed once in its log, written to a file only root can read, and good for signing in.
  */
-class DashboardFirstAdminIT extends DaemonSupport {
+class DashboardFirstAdminIT extends BusyboxDaemonSupport {
 
 	@Override
 	protected String[] daemonArgs() {
@@ -52,10 +52,40 @@ class DashboardFirstAdminIT extends DaemonSupport {
 		assertThat(me.statusCode()).isEqualTo(200);
 		assertThat(me.body()).contains("\"role\":\"admin\"");
 
-		// A restart keeps the admin and makes no new password.
+		// A container's stats history survives a restart of the daemon, as the admin and its password do.
+		docker("run", "-d", "--name", "steady", "--network", "none", "busybox", "sleep", "600").assertOk();
+		String stats = base + "/ui/api/containers/steady/stats";
+		long deadline = System.nanoTime() + 45_000_000_000L;
+		// Two buckets (10 s each): at least one of them closed before the restart's.
+		while (pointsIn(client.send(HttpRequest.newBuilder(URI.create(stats)).build(),
+				HttpResponse.BodyHandlers.ofString()).body()) < 3 && System.nanoTime() < deadline) {
+			Thread.sleep(500);
+		}
+		long stoppedAt = System.currentTimeMillis();
 		this.daemon.stop();
 		this.daemon.launch();
 		assertThat(Files.readString(file).trim()).isEqualTo(password);
+		HttpClient again = HttpClient.newBuilder().cookieHandler(new CookieManager()).build();
+		String base2 = this.daemon.dashboardUrl();
+		String form2 = again.send(HttpRequest.newBuilder(URI.create(base2 + "/login")).build(),
+				HttpResponse.BodyHandlers.ofString()).body();
+		Matcher token2 = Pattern.compile("name=\"_csrf\" value=\"([^\"]+)\"").matcher(form2);
+		assertThat(token2.find()).isTrue();
+		again.send(HttpRequest.newBuilder(URI.create(base2 + "/login"))
+			.header("Content-Type", "application/x-www-form-urlencoded").header("Origin", base2)
+			.POST(HttpRequest.BodyPublishers.ofString("username=admin&password=" + password + "&_csrf=" + token2.group(1)))
+			.build(), HttpResponse.BodyHandlers.ofString());
+		String after = again.send(HttpRequest.newBuilder(URI.create(base2 + "/ui/api/containers/steady/stats")).build(),
+				HttpResponse.BodyHandlers.ofString()).body();
+		Matcher first = Pattern.compile("\"t\":(\\d+)").matcher(after);
+		assertThat(first.find()).as(after).isTrue();
+		// Samples taken after the restart can only land in the bucket of the restart or later ones.
+		long bucketOfStop = stoppedAt - stoppedAt % 10_000;
+		assertThat(Long.parseLong(first.group(1))).as("a bucket from before the restart").isLessThan(bucketOfStop);
+	}
+
+	private static int pointsIn(String json) {
+		return json.split("\"t\":", -1).length - 1;
 	}
 
 }
