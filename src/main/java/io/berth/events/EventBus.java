@@ -96,15 +96,20 @@ class EventBus implements EventPublisher, EventLog, SmartLifecycle, DisposableBe
 
 	@Override
 	public EventSubscription subscribe(EventFilter filter, Consumer<EngineEvent> listener) {
-		return subscribe(filter, null, null, listener);
+		return subscribe(filter, null, null, listener, false);
 	}
 
 	@Override
 	public EventSubscription subscribe(EventFilter filter, @Nullable Instant since, @Nullable Instant until,
 			Consumer<EngineEvent> listener) {
+		return subscribe(filter, since, until, listener, true);
+	}
+
+	private EventSubscription subscribe(EventFilter filter, @Nullable Instant since, @Nullable Instant until,
+			Consumer<EngineEvent> listener, boolean client) {
 		long sinceNano = (since != null) ? nanos(since) : Long.MIN_VALUE;
 		long untilNano = (until != null) ? nanos(until) : Long.MAX_VALUE;
-		Subscriber subscriber = new Subscriber(filter, sinceNano, untilNano, listener);
+		Subscriber subscriber = new Subscriber(filter, sinceNano, untilNano, listener, client);
 		long upTo;
 		synchronized (this.lock) {
 			upTo = this.lastSequence;
@@ -134,7 +139,11 @@ class EventBus implements EventPublisher, EventLog, SmartLifecycle, DisposableBe
 
 	@Override
 	public int listenerCount() {
-		return this.subscribers.size();
+		int n = 0;
+		for (Subscriber s : this.subscribers) {
+			n += s.client ? 1 : 0;
+		}
+		return n;
 	}
 
 	@Override
@@ -208,6 +217,9 @@ class EventBus implements EventPublisher, EventLog, SmartLifecycle, DisposableBe
 
 		private final Consumer<EngineEvent> listener;
 
+		/** A client's stream, counted in {@code NEventsListener}; the engine's own listeners are not. */
+		private final boolean client;
+
 		/** Replayed events: not bounded, they were read in one go. */
 		private final ArrayDeque<EngineEvent> backlog = new ArrayDeque<>();
 
@@ -225,7 +237,8 @@ class EventBus implements EventPublisher, EventLog, SmartLifecycle, DisposableBe
 
 		private @Nullable ScheduledFuture<?> untilTimer;
 
-		Subscriber(EventFilter filter, long sinceNano, long untilNano, Consumer<EngineEvent> listener) {
+		Subscriber(EventFilter filter, long sinceNano, long untilNano, Consumer<EngineEvent> listener, boolean client) {
+			this.client = client;
 			this.filter = filter;
 			this.sinceNano = sinceNano;
 			this.untilNano = untilNano;

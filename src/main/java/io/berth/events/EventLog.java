@@ -12,7 +12,10 @@ import org.jspecify.annotations.Nullable;
  */
 public interface EventLog {
 
-	/** Delivers the events published from now on that match the filter, until cancelled. */
+	/**
+	 * Delivers the events published from now on that match the filter, until cancelled: for the engine's own
+	 * listeners (the stats collector, the dashboard's channels), which {@link #listenerCount()} leaves out.
+	 */
 	EventSubscription subscribe(EventFilter filter, Consumer<EngineEvent> listener);
 
 	/**
@@ -27,7 +30,10 @@ public interface EventLog {
 	/** The stored events between {@code since} and {@code until} (inclusive, either may be null), oldest first. */
 	List<EngineEvent> replay(@Nullable Instant since, @Nullable Instant until, EventFilter filter);
 
-	/** How many subscriptions are live ({@code NEventsListener} in {@code /info}). */
+	/**
+	 * How many subscriptions made with a time range (as the API's {@code /events} streams are) are live
+	 * ({@code NEventsListener} in {@code /info}).
+	 */
 	int listenerCount();
 
 }
