@@ -105,8 +105,8 @@ public class ExecService {
 		catch (IOException ex) {
 			throw new UncheckedIOException(ex);
 		}
-		this.monitors.launchExec(new ExecMonitorSpec(c.getId(), processFile, exitFile, socket, e.tty(),
-				e.attachStdin(), e.attachStdin(), detach));
+		this.monitors.launchExec(new ExecMonitorSpec(c.getId(), processFile, exitFile, dir.resolve("pid"), socket,
+				e.tty(), e.attachStdin(), e.attachStdin(), detach));
 		e.started(socket);
 		this.containers.events().publish(c, "exec_start: " + String.join(" ", e.cmd()));
 		watch(e, c, exitFile);
@@ -124,6 +124,26 @@ public class ExecService {
 		}
 		catch (Exception ex) {
 			return (e.exitCode() != null) ? e.exitCode() : -1;
+		}
+	}
+
+	/**
+	 * Hangs up a running exec, as closing a terminal window does: SIGHUP to the process the exec started, so a shell
+	 * left behind by a closed dashboard terminal ends with its jobs rather than running on.
+	 */
+	public void hangUp(ExecInstance e) {
+		if (e.socket() == null || !e.running()) {
+			return;
+		}
+		Path pidFile = this.paths.containers().resolve(e.containerId()).resolve("exec").resolve(e.id()).resolve("pid");
+		try {
+			int pid = Integer.parseInt(Files.readString(pidFile).trim());
+			if (pid > 1 && e.running()) {
+				Signals.send(pid, Signals.parse("HUP"));
+			}
+		}
+		catch (IOException | NumberFormatException ex) {
+			// The runtime had not written it yet, or the exec has gone: nothing to hang up.
 		}
 	}
 

@@ -4,6 +4,7 @@ import java.util.Locale;
 import java.util.Map;
 
 import io.berth.error.InvalidParameterException;
+import jnr.ffi.LibraryLoader;
 
 /** Signal names as Docker accepts them: {@code KILL}, {@code SIGKILL} or {@code 9}. */
 final class Signals {
@@ -19,6 +20,24 @@ final class Signals {
 			Map.entry("PWR", 30), Map.entry("SYS", 31));
 
 	private Signals() {
+	}
+
+	/** The one libc call needed to signal a process by its host PID, without spawning kill(1). */
+	public interface LibC {
+
+		int kill(int pid, int signal);
+
+	}
+
+	private static final class Holder {
+
+		static final LibC LIBC = LibraryLoader.create(LibC.class).load("c");
+
+	}
+
+	/** Sends the signal; false when there is no such process (it has gone). */
+	static boolean send(int pid, int signal) {
+		return Holder.LIBC.kill(pid, signal) == 0;
 	}
 
 	static int parse(String name) {

@@ -94,7 +94,8 @@ public class MonitorClient {
 		List<String> cmd = new ArrayList<>(List.of(this.binaries.monitor().toString(), "--exec-process",
 				spec.processFile().toString(), "--runtime", this.binaries.runtime().toString(), "--runtime-root",
 				this.paths.runtimeRoot().toString(), "--id", spec.containerId(), "--exit-file",
-				spec.exitFile().toString(), "--socket", spec.socket().toString()));
+				spec.exitFile().toString(), "--pid-file", spec.pidFile().toString(), "--socket",
+				spec.socket().toString()));
 		addStdio(cmd, spec.terminal(), spec.stdin(), spec.stdinOnce());
 		if (spec.start()) {
 			cmd.add("--start");

@@ -192,6 +192,10 @@ class DashboardBrowserIT extends BusyboxDaemonSupport {
 		wait(10).until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector("#terminal .xterm-rows"),
 				"term-42"));
 		screenshot("container-terminal");
+		assertThat(docker("top", "e2e-web").assertOk().out()).contains("/bin/sh");
+		// Disconnecting hangs the shell up, so it does not run on in the container.
+		this.browser.findElement(By.id("term-disconnect")).click();
+		wait(10).until((d) -> !docker("top", "e2e-web").assertOk().out().contains("/bin/sh"));
 	}
 
 	@Test

@@ -75,8 +75,8 @@ class TerminalChannel {
 
 		@Override
 		public void close() throws IOException {
-			// End of input hangs up the shell's terminal, as closing docker exec -it does.
-			this.monitor.shutdownOutput();
+			// A closed terminal hangs up its shell, as closing a terminal window does, rather than leave it running.
+			TerminalChannel.this.execs.hangUp(this.exec);
 			this.monitor.close();
 		}
 
