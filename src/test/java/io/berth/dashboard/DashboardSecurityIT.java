@@ -4,6 +4,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 
+import io.berth.dashboard.security.SignedInUser;
 import io.berth.users.Role;
 import io.berth.users.UserService;
 import jakarta.servlet.Filter;
@@ -25,6 +26,9 @@ import org.springframework.test.web.servlet.request.MockHttpServletRequestBuilde
 import org.springframework.test.web.servlet.request.RequestPostProcessor;
 import org.springframework.test.web.servlet.setup.MockMvcBuilders;
 import org.springframework.web.context.WebApplicationContext;
+import org.springframework.web.socket.CloseStatus;
+import org.springframework.web.socket.TextMessage;
+import org.springframework.web.socket.WebSocketHandler;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.delete;
@@ -194,6 +198,30 @@ class DashboardSecurityIT {
 		this.mvc.perform(csrf(put("/ui/api/settings"), viewer, csrf)
 			.contentType(MediaType.APPLICATION_JSON).content("{\"logRetentionHours\":1}"))
 			.andExpect(status().isForbidden());
+	}
+
+	@Test
+	void aViewersSocketIsRefusedATerminalButMayWatch() throws Exception {
+		WebSocketHandler live = this.context.getBean("liveSocketHandler", WebSocketHandler.class);
+		RecordingSession viewer = new RecordingSession(new SignedInUser("vera", Role.VIEWER));
+		live.afterConnectionEstablished(viewer);
+		live.handleMessage(viewer, new TextMessage(
+				"{\"op\":\"exec\",\"ch\":\"term:1\",\"container\":\"anything\",\"cmd\":\"/bin/sh\"}"));
+		assertThat(viewer.sent).singleElement(org.assertj.core.api.InstanceOfAssertFactories.STRING)
+			.contains("\"ch\":\"term:1\"")
+			.contains("is a viewer; a terminal needs the operator role");
+		live.handleMessage(viewer, new TextMessage("{\"op\":\"sub\",\"ch\":\"events\"}"));
+		assertThat(viewer.sent).hasSize(1);
+		live.afterConnectionClosed(viewer, CloseStatus.NORMAL);
+		// An operator gets past the role: the engine answers that there is no such container.
+		RecordingSession operator = new RecordingSession(new SignedInUser("olga", Role.OPERATOR));
+		live.afterConnectionEstablished(operator);
+		live.handleMessage(operator, new TextMessage(
+				"{\"op\":\"exec\",\"ch\":\"term:1\",\"container\":\"anything\",\"cmd\":\"/bin/sh\"}"));
+		assertThat(operator.sent).singleElement(org.assertj.core.api.InstanceOfAssertFactories.STRING)
+			.contains("\"ch\":\"term:1\"")
+			.contains("\"error\":\"No such container: anything\"");
+		live.afterConnectionClosed(operator, CloseStatus.NORMAL);
 	}
 
 	@Test
