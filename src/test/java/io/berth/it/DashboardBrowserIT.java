@@ -291,6 +291,16 @@ class DashboardBrowserIT extends BusyboxDaemonSupport {
 		this.browser.get(this.base + "/ui/");
 		wait(10).until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("#recent-events .event")));
 		screenshot("overview");
+		this.browser.findElement(By.id("theme-toggle")).click();
+		assertThat(((JavascriptExecutor) this.browser).executeScript("return document.documentElement.dataset.theme"))
+			.isEqualTo("dark");
+		this.browser.get(this.base + "/ui/containers/" + this.containerId);
+		wait(10).until(ExpectedConditions.textToBePresentInElementLocated(By.id("log-view"), "written-after-open-"));
+		// The choice is remembered across pages.
+		assertThat(((JavascriptExecutor) this.browser).executeScript("return document.documentElement.dataset.theme"))
+			.isEqualTo("dark");
+		screenshot("removed-container-dark");
+		this.browser.findElement(By.id("theme-toggle")).click();
 		this.browser.manage().window().setSize(new Dimension(390, 844));
 		this.browser.get(this.base + "/ui/containers");
 		wait(5).until(ExpectedConditions.presenceOfElementLocated(By.id("containers")));
