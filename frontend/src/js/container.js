@@ -83,6 +83,9 @@ function markRemoved() {
   }
   if (currentTab === 'stats' || currentTab === 'terminal') showTab('logs');
   if (terminal.ch) terminal.end('\r\n[container removed]\r\n');
+  // The container is gone: none of its docker commands would work any more.
+  const cli = document.querySelector('.ct-cli');
+  if (cli) cli.hidden = true;
   banner.hidden = false;
   const fin = document.getElementById('removed-final');
   fin.textContent = lastInspect ? finalState(lastInspect) : '';

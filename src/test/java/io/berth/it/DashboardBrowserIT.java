@@ -287,6 +287,9 @@ class DashboardBrowserIT extends BusyboxDaemonSupport {
 		this.browser.navigate().refresh();
 		wait(10).until(ExpectedConditions.textToBePresentInElementLocated(By.id("log-view"), "written-after-open-"));
 		assertThat(this.browser.findElement(By.id("container-state")).getText()).isEqualTo("removed");
+		assertThat(this.browser.findElement(By.cssSelector(".ct-cli")).isDisplayed())
+			.as("no docker command is offered for a removed container")
+			.isFalse();
 		screenshot("removed-container");
 		this.browser.get(this.base + "/ui/");
 		wait(10).until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("#recent-events .event")));
