@@ -49,10 +49,15 @@ final class PasswordHasher {
 
 	/** A hash to check unknown names against, so a wrong name takes as long as a wrong password. */
 	static String decoy() {
-		return DECOY;
+		return Decoy.HASH;
 	}
 
-	private static final String DECOY = hash("decoy-" + RANDOM.nextLong());
+	/** Made at the first sign-in with an unknown name, not at start-up: a hash costs as much as a sign-in. */
+	private static final class Decoy {
+
+		static final String HASH = hash("decoy-" + RANDOM.nextLong());
+
+	}
 
 	private static String format(int iterations, byte[] salt, byte[] hash) {
 		Base64.Encoder b64 = Base64.getEncoder().withoutPadding();

@@ -18,12 +18,13 @@ import io.berth.paths.EnginePaths;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
-import org.springframework.beans.factory.SmartInitializingSingleton;
+import org.springframework.boot.context.event.ApplicationReadyEvent;
+import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Service;
 
 /** Creates, checks and changes dashboard users; makes the first admin when there is none. */
 @Service
-public class UserService implements SmartInitializingSingleton {
+public class UserService {
 
 	/** The first admin's name. */
 	public static final String INITIAL_ADMIN = "admin";
@@ -57,8 +58,12 @@ public class UserService implements SmartInitializingSingleton {
 
 	}
 
-	@Override
-	public void afterSingletonsInstantiated() {
+	/**
+	 * Makes the first admin once the daemon serves, since hashing its password costs as much as a sign-in and the
+	 * API need not wait for it.
+	 */
+	@EventListener(ApplicationReadyEvent.class)
+	public synchronized void createInitialAdminIfNone() {
 		if (this.users.count() == 0) {
 			createInitialAdmin();
 		}
