@@ -10,6 +10,8 @@ import java.security.SecureRandom;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 
 import io.berth.error.ConflictException;
 import io.berth.error.InvalidParameterException;
@@ -18,13 +20,12 @@ import io.berth.paths.EnginePaths;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
-import org.springframework.boot.context.event.ApplicationReadyEvent;
-import org.springframework.context.event.EventListener;
+import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.stereotype.Service;
 
 /** Creates, checks and changes dashboard users; makes the first admin when there is none. */
 @Service
-public class UserService {
+public class UserService implements SmartInitializingSingleton {
 
 	/** The first admin's name. */
 	public static final String INITIAL_ADMIN = "admin";
@@ -43,10 +44,24 @@ public class UserService {
 
 	private final Path dataRoot;
 
+	/** The first admin's password and its hash, worked out while the rest of the daemon starts; null when not needed. */
+	private final CompletableFuture<InitialAdmin> initialAdmin;
+
 	UserService(UserRepository users, SecurityProperties properties, EnginePaths paths) {
 		this.users = users;
 		this.properties = properties;
 		this.dataRoot = paths.dataRoot();
+		// A hash costs as much as a sign-in (0.4 s with C1): it runs beside the rest of the start-up, on another core,
+		// and is stored before the daemon serves anything.
+		this.initialAdmin = (users.count() == 0) ? CompletableFuture.supplyAsync(this::prepareInitialAdmin, (task) -> {
+			Thread t = new Thread(task, "initial-admin");
+			t.setDaemon(true);
+			t.start();
+		}) : null;
+	}
+
+	/** The first admin's password, whether it was generated, and its hash. */
+	private record InitialAdmin(String password, boolean generated, String hash) {
 	}
 
 	/** A user as the dashboard shows it. */
@@ -58,14 +73,17 @@ public class UserService {
 
 	}
 
-	/**
-	 * Makes the first admin once the daemon serves, since hashing its password costs as much as a sign-in and the
-	 * API need not wait for it.
-	 */
-	@EventListener(ApplicationReadyEvent.class)
-	public synchronized void createInitialAdminIfNone() {
-		if (this.users.count() == 0) {
-			createInitialAdmin();
+	/** Stores the first admin once every bean exists, before any port or socket is opened. */
+	@Override
+	public synchronized void afterSingletonsInstantiated() {
+		if (this.initialAdmin != null && this.users.count() == 0) {
+			try {
+				createInitialAdmin(this.initialAdmin.join());
+			}
+			catch (CompletionException ex) {
+				// A configured password that is too short, say: the daemon stops with that message.
+				throw (ex.getCause() instanceof RuntimeException r) ? r : ex;
+			}
 		}
 	}
 
@@ -130,14 +148,18 @@ public class UserService {
 		}
 	}
 
-	private void createInitialAdmin() {
+	private InitialAdmin prepareInitialAdmin() {
 		String configured = this.properties.initialAdminPassword();
 		boolean generated = configured == null || configured.isEmpty();
 		String password = generated ? generatePassword() : configured;
 		checkPassword(password);
-		this.users.save(new DashboardUser(new Username(INITIAL_ADMIN), PasswordHasher.hash(password), Role.ADMIN,
-				Instant.now()));
-		if (generated) {
+		return new InitialAdmin(password, generated, PasswordHasher.hash(password));
+	}
+
+	private void createInitialAdmin(InitialAdmin admin) {
+		String password = admin.password();
+		this.users.save(new DashboardUser(new Username(INITIAL_ADMIN), admin.hash(), Role.ADMIN, Instant.now()));
+		if (admin.generated()) {
 			Path file = this.dataRoot.resolve(PASSWORD_FILE);
 			writePrivately(file, password + "\n");
 			logger.warn("Created the dashboard user \"" + INITIAL_ADMIN + "\" with the generated password " + password
