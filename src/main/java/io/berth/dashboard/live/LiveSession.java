@@ -78,6 +78,16 @@ final class LiveSession {
 		return this.channels.size();
 	}
 
+	/** What the channel was opened with (a subscription, a terminal), or null. */
+	AutoCloseable channel(String channel) {
+		return this.channels.get(channel);
+	}
+
+	/** How many open channels are of this kind. */
+	int count(Class<?> kind) {
+		return (int) this.channels.values().stream().filter(kind::isInstance).count();
+	}
+
 	void opened(String channel, AutoCloseable subscription) {
 		AutoCloseable previous = this.channels.put(channel, subscription);
 		close(previous);

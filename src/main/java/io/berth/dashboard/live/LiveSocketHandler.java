@@ -42,8 +42,6 @@ class LiveSocketHandler extends TextWebSocketHandler {
 
 	private final Map<String, LiveSession> sessions = new ConcurrentHashMap<>();
 
-	private final Map<String, Map<String, TerminalChannel.Terminal>> openTerminals = new ConcurrentHashMap<>();
-
 	LiveSocketHandler(List<Channel> channels, TerminalChannel terminals) {
 		this.channels = channels;
 		this.terminals = terminals;
@@ -54,7 +52,6 @@ class LiveSocketHandler extends TextWebSocketHandler {
 		session.setTextMessageSizeLimit(MAX_MESSAGE);
 		SignedInUser user = (SignedInUser) session.getAttributes().get(USER);
 		this.sessions.put(session.getId(), new LiveSession(session, user, this.json));
-		this.openTerminals.put(session.getId(), new ConcurrentHashMap<>());
 	}
 
 	@Override
@@ -81,11 +78,11 @@ class LiveSocketHandler extends TextWebSocketHandler {
 			switch (op) {
 				case "sub" -> subscribe(session, ch, request);
 				case "unsub" -> session.closeChannel(ch);
-				case "exec" -> exec(socket.getId(), session, ch, request);
-				case "input" -> terminal(socket.getId(), ch).input(request.path("data").asString(""));
-				case "resize" -> terminal(socket.getId(), ch).resize(request.path("cols").asInt(80),
+				case "exec" -> exec(session, ch, request);
+				case "input" -> terminal(session, ch).input(request.path("data").asString(""));
+				case "resize" -> terminal(session, ch).resize(request.path("cols").asInt(80),
 						request.path("rows").asInt(24));
-				case "close" -> closeTerminal(socket.getId(), ch);
+				case "close" -> session.closeChannel(ch);
 				default -> session.error(ch, "unknown op \"" + op + "\": use sub, unsub, exec, input, resize or close");
 			}
 		}
@@ -112,38 +109,25 @@ class LiveSocketHandler extends TextWebSocketHandler {
 		session.error(ch, "unknown channel \"" + ch + "\"");
 	}
 
-	private void exec(String socketId, LiveSession session, String ch, JsonNode request) {
+	/** A terminal is one more channel of the session, so it closes with the others. */
+	private void exec(LiveSession session, String ch, JsonNode request) {
 		if (!ch.startsWith("term:")) {
 			session.error(ch, "terminals are opened on channels named term:<n>");
 			return;
 		}
-		Map<String, TerminalChannel.Terminal> mine = this.openTerminals.get(socketId);
-		if (mine.size() >= MAX_TERMINALS && !mine.containsKey(ch)) {
+		if (!session.has(ch) && session.count(TerminalChannel.Terminal.class) >= MAX_TERMINALS) {
 			session.error(ch, "too many terminals open on this socket (" + MAX_TERMINALS + ")");
 			return;
 		}
-		closeTerminal(socketId, ch);
-		mine.put(ch, this.terminals.open(session, ch, request));
+		session.closeChannel(ch);
+		session.opened(ch, this.terminals.open(session, ch, request));
 	}
 
-	private TerminalChannel.Terminal terminal(String socketId, String ch) {
-		TerminalChannel.Terminal t = this.openTerminals.getOrDefault(socketId, Map.of()).get(ch);
-		if (t == null) {
+	private static TerminalChannel.Terminal terminal(LiveSession session, String ch) {
+		if (!(session.channel(ch) instanceof TerminalChannel.Terminal t)) {
 			throw new io.berth.error.NotFoundException("no terminal open on " + ch);
 		}
 		return t;
-	}
-
-	private void closeTerminal(String socketId, String ch) {
-		TerminalChannel.Terminal t = this.openTerminals.getOrDefault(socketId, Map.of()).remove(ch);
-		if (t != null) {
-			try {
-				t.close();
-			}
-			catch (Exception ex) {
-				logger.debug("closing terminal " + ch + ": " + ex.getMessage());
-			}
-		}
 	}
 
 	@Override
@@ -151,17 +135,6 @@ class LiveSocketHandler extends TextWebSocketHandler {
 		LiveSession session = this.sessions.remove(socket.getId());
 		if (session != null) {
 			session.closeAll();
-		}
-		Map<String, TerminalChannel.Terminal> mine = this.openTerminals.remove(socket.getId());
-		if (mine != null) {
-			for (TerminalChannel.Terminal t : mine.values()) {
-				try {
-					t.close();
-				}
-				catch (Exception ex) {
-					logger.debug("closing a terminal: " + ex.getMessage());
-				}
-			}
 		}
 	}
 
