@@ -14,4 +14,10 @@ interface Channel {
 	 */
 	AutoCloseable open(LiveSession session, String channel, JsonNode request);
 
+	/** A text field of a request, or null when it is missing or not text. */
+	static String text(JsonNode request, String field) {
+		JsonNode n = request.path(field);
+		return n.isString() ? n.asString() : null;
+	}
+
 }

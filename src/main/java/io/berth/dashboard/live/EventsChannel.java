@@ -26,18 +26,13 @@ class EventsChannel implements Channel {
 
 	@Override
 	public AutoCloseable open(LiveSession session, String channel, JsonNode request) {
-		EventQuery q = EventQuery.parse(text(request, "type"), text(request, "action"), text(request, "container"),
-				null, null);
+		EventQuery q = EventQuery.parse(Channel.text(request, "type"), Channel.text(request, "action"),
+				Channel.text(request, "container"), null, null);
 		return this.events.subscribe(q.filter(), (e) -> {
 			if (q.matches(e)) {
 				session.send(Map.of("ch", channel, "event", EventView.of(e)));
 			}
 		});
-	}
-
-	static String text(JsonNode request, String field) {
-		JsonNode n = request.path(field);
-		return n.isString() ? n.asString() : null;
 	}
 
 }

@@ -43,7 +43,7 @@ class LogsChannel implements Channel {
 	@Override
 	public AutoCloseable open(LiveSession session, String channel, JsonNode request) {
 		LogFilter filter = LogFilter.parse(request.path("stdout").asBoolean(true), request.path("stderr").asBoolean(true),
-				EventsChannel.text(request, "q"), null, null);
+				Channel.text(request, "q"), null, null);
 		if (!channel.equals(MERGED)) {
 			LogViews.Source source = this.files.source(channel.substring("logs:".length()));
 			return this.views.follow(source.file(), filter, (lines) -> {

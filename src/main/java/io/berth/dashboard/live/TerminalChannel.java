@@ -87,9 +87,9 @@ class TerminalChannel {
 			throw new ForbiddenException("\"" + session.user().username() + "\" is a " + session.user().role().wireName()
 					+ "; a terminal needs the operator role");
 		}
-		String container = EventsChannel.text(request, "container");
-		String cmd = EventsChannel.text(request, "cmd");
-		String user = EventsChannel.text(request, "user");
+		String container = Channel.text(request, "container");
+		String cmd = Channel.text(request, "cmd");
+		String user = Channel.text(request, "user");
 		if (container == null || cmd == null || cmd.isBlank()) {
 			throw new InvalidParameterException("a terminal needs a container and a command");
 		}
