@@ -17,6 +17,7 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 import java.util.function.LongSupplier;
 
 import org.apache.commons.logging.Log;
@@ -39,6 +40,9 @@ import org.springframework.stereotype.Component;
 class EventBus implements EventPublisher, EventLog, SmartLifecycle, DisposableBean {
 
 	private static final Log logger = LogFactory.getLog(EventBus.class);
+
+	/** How many stored events {@link #latest} reads at a time, going backwards. */
+	private static final int LATEST_PAGE = 200;
 
 	private final EventStore store;
 
@@ -135,6 +139,33 @@ class EventBus implements EventPublisher, EventLog, SmartLifecycle, DisposableBe
 	public List<EngineEvent> replay(@Nullable Instant since, @Nullable Instant until, EventFilter filter) {
 		return read((since != null) ? nanos(since) : Long.MIN_VALUE, (until != null) ? nanos(until) : Long.MAX_VALUE,
 				Long.MAX_VALUE, filter);
+	}
+
+	@Override
+	public List<EngineEvent> latest(@Nullable Instant since, @Nullable Instant until, Predicate<EngineEvent> test,
+			int n) {
+		long sinceNano = (since != null) ? nanos(since) : Long.MIN_VALUE;
+		long untilNano = (until != null) ? nanos(until) : Long.MAX_VALUE;
+		ArrayDeque<EngineEvent> found = new ArrayDeque<>();
+		long before = Long.MAX_VALUE;
+		try {
+			while (found.size() < n) {
+				List<EventStore.Sequenced> page = this.store.readNewest(sinceNano, untilNano, before, LATEST_PAGE);
+				for (EventStore.Sequenced s : page) {
+					if (found.size() < n && test.test(s.event())) {
+						found.addFirst(s.event());
+					}
+					before = s.sequence();
+				}
+				if (page.size() < LATEST_PAGE) {
+					break;
+				}
+			}
+		}
+		catch (RuntimeException ex) {
+			logger.warn("Cannot read stored events", ex);
+		}
+		return List.copyOf(found);
 	}
 
 	@Override

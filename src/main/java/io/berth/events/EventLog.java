@@ -3,6 +3,7 @@ package io.berth.events;
 import java.time.Instant;
 import java.util.List;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 
 import org.jspecify.annotations.Nullable;
 
@@ -29,6 +30,12 @@ public interface EventLog {
 
 	/** The stored events between {@code since} and {@code until} (inclusive, either may be null), oldest first. */
 	List<EngineEvent> replay(@Nullable Instant since, @Nullable Instant until, EventFilter filter);
+
+	/**
+	 * The newest {@code n} stored events between {@code since} and {@code until} (either may be null) that pass the
+	 * test, oldest first; read backwards from the end, so a short list costs little however many are stored.
+	 */
+	List<EngineEvent> latest(@Nullable Instant since, @Nullable Instant until, Predicate<EngineEvent> test, int n);
 
 	/**
 	 * How many subscriptions made with a time range (as the API's {@code /events} streams are) are live

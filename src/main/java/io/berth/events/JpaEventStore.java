@@ -5,6 +5,7 @@ import java.util.List;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.TransactionDefinition;
+import org.springframework.data.domain.PageRequest;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /** Keeps events in the engine database, at most {@link EventsProperties#maxStored()} of them. */
@@ -40,6 +41,14 @@ class JpaEventStore implements EventStore {
 	@Override
 	public List<EngineEvent> read(long sinceNano, long untilNano, long upTo) {
 		return this.repository.findRange(sinceNano, untilNano, upTo).stream().map(StoredEvent::toEvent).toList();
+	}
+
+	@Override
+	public List<Sequenced> readNewest(long sinceNano, long untilNano, long before, int limit) {
+		return this.repository.findNewestBefore(sinceNano, untilNano, before, PageRequest.of(0, limit))
+			.stream()
+			.map((e) -> new Sequenced(e.id(), e.toEvent()))
+			.toList();
 	}
 
 	@Override

@@ -130,6 +130,18 @@ class EventBusTests {
 	}
 
 	@Test
+	void latestReadsBackwardsForTheNewestMatchingOnes() {
+		for (int i = 0; i < 1000; i++) {
+			this.bus.publish((i % 3 == 0) ? "volume" : "container", "create", "a" + i, Map.of());
+		}
+		List<EngineEvent> latest = this.bus.latest(null, null, (e) -> e.type().equals("volume"), 5);
+		assertThat(latest).extracting(EngineEvent::actorId).containsExactly("a987", "a990", "a993", "a996", "a999");
+		assertThat(this.bus.latest(null, null, (e) -> e.actorId().equals("a1"), 3)).extracting(EngineEvent::actorId)
+			.containsExactly("a1");
+		assertThat(this.bus.latest(null, null, (e) -> true, 2000)).hasSize(1000);
+	}
+
+	@Test
 	void cancelStopsDeliveryAndCountsTheListenerOut() throws Exception {
 		Recorder r = new Recorder();
 		EventSubscription s = this.bus.subscribe(EventFilter.all(), null, null, r);
@@ -236,6 +248,18 @@ class EventBusTests {
 				EngineEvent e = this.events.get(i);
 				if (e.timeNano() >= sinceNano && e.timeNano() <= untilNano) {
 					result.add(e);
+				}
+			}
+			return result;
+		}
+
+		@Override
+		public synchronized List<Sequenced> readNewest(long sinceNano, long untilNano, long before, int limit) {
+			List<Sequenced> result = new ArrayList<>();
+			for (int i = (int) Math.min(this.events.size(), before - 1); i >= 1 && result.size() < limit; i--) {
+				EngineEvent e = this.events.get(i - 1);
+				if (e.timeNano() >= sinceNano && e.timeNano() <= untilNano) {
+					result.add(new Sequenced(i, e));
 				}
 			}
 			return result;

@@ -25,12 +25,7 @@ class EventsApi {
 			@RequestParam(required = false) String container, @RequestParam(required = false) String since,
 			@RequestParam(required = false) String until) {
 		EventQuery q = EventQuery.parse(type, action, container, since, until);
-		return last(this.events.replay(q.since(), q.until(), q.filter()).stream().filter(q::matches).map(EventView::of)
-			.toList(), MAX);
-	}
-
-	static <T> List<T> last(List<T> list, int n) {
-		return (list.size() <= n) ? list : list.subList(list.size() - n, list.size());
+		return this.events.latest(q.since(), q.until(), q::matches, MAX).stream().map(EventView::of).toList();
 	}
 
 }

@@ -1,7 +1,6 @@
 package io.berth.dashboard.api;
 
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 
 import io.berth.events.EventLog;
@@ -64,9 +63,7 @@ class OverviewApi {
 		out.put("images", info.images());
 		out.put("disk", diskUse);
 		EventQuery all = EventQuery.parse(null, null, null, null, null);
-		List<EventView> recent = EventsApi.last(
-				this.events.replay(null, null, all.filter()).stream().map(EventView::of).toList(), 20);
-		out.put("events", recent);
+		out.put("events", this.events.latest(null, null, all::matches, 20).stream().map(EventView::of).toList());
 		return out;
 	}
 
